@@ -1,0 +1,110 @@
+package io.github.camelmqttbridge.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Writes mosquitto.conf and the password and ACL files it points to into the broker's directory. */
+final class MosquittoConfigWriter {
+
+    private final Path directory;
+    private final List<String> lines = new ArrayList<>();
+
+    MosquittoConfigWriter(Path directory) {
+        this.directory = directory;
+    }
+
+    Path write(MosquittoBroker.Settings settings, int port, int tlsPort) {
+        try {
+            // Mosquitto started as root drops to user "mosquitto", which could not write into our temp dir.
+            lines.add("user " + System.getProperty("user.name"));
+            lines.add("log_dest file " + directory.resolve("mosquitto.log"));
+            lines.add("log_type all");
+            lines.add("log_timestamp_format %Y-%m-%dT%H:%M:%S");
+            if (settings.persistence()) {
+                Path data = Files.createDirectories(directory.resolve("data"));
+                lines.add("persistence true");
+                lines.add("persistence_location " + data + "/");
+            } else {
+                lines.add("persistence false");
+            }
+            if (settings.users() != null) {
+                lines.add("allow_anonymous false");
+                lines.add("password_file " + writePasswordFile(settings.users()));
+            } else {
+                lines.add("allow_anonymous true");
+            }
+            if (settings.aclText() != null) {
+                Path acl = Files.writeString(directory.resolve("acl"), settings.aclText(), StandardCharsets.UTF_8);
+                lines.add("acl_file " + acl);
+            }
+            lines.add("listener " + port + " 127.0.0.1");
+            if (settings.extraConfig() != null) {
+                lines.add(settings.extraConfig());
+            }
+            if (settings.tlsCertificates() != null) {
+                addTlsListener(settings, tlsPort);
+            }
+            return Files.write(directory.resolve("mosquitto.conf"), lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the Mosquitto configuration into " + directory, e);
+        }
+    }
+
+    private void addTlsListener(MosquittoBroker.Settings settings, int tlsPort) {
+        TestCertificates certs = settings.tlsCertificates();
+        Path cert;
+        Path key;
+        switch (settings.serverCertificate()) {
+            case WRONG_HOST -> {
+                cert = certs.wrongHostCertPem();
+                key = certs.wrongHostKeyPem();
+            }
+            case UNTRUSTED_SELF_SIGNED -> {
+                cert = certs.untrustedCertPem();
+                key = certs.untrustedKeyPem();
+            }
+            default -> {
+                cert = certs.serverCertPem();
+                key = certs.serverKeyPem();
+            }
+        }
+        lines.add("listener " + tlsPort + " 127.0.0.1");
+        lines.add("cafile " + certs.caCertPem());
+        lines.add("certfile " + cert);
+        lines.add("keyfile " + key);
+        lines.add("require_certificate " + settings.requireClientCertificate());
+    }
+
+    private Path writePasswordFile(Map<String, String> users) throws IOException {
+        Path file = directory.resolve("passwords");
+        // mosquitto_passwd -b only updates an existing file.
+        Files.writeString(file, "");
+        Path tool = ExecutableLocator.require("mosquitto_passwd", Path.of("/usr/bin/mosquitto_passwd"));
+        for (Map.Entry<String, String> user : users.entrySet()) {
+            runPasswd(tool, file, user.getKey(), user.getValue());
+        }
+        return file;
+    }
+
+    private static void runPasswd(Path tool, Path file, String user, String password) throws IOException {
+        Process process = new ProcessBuilder(tool.toString(), "-b", file.toString(), user, password)
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            int exit = process.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException(
+                        "mosquitto_passwd failed for user '" + user + "' (exit " + exit + "): " + output.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running mosquitto_passwd", e);
+        }
+    }
+}
