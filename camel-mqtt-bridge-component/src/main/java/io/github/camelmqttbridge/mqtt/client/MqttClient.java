@@ -1,0 +1,599 @@
+package io.github.camelmqttbridge.mqtt.client;
+
+import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
+import io.github.camelmqttbridge.mqtt.handler.ConnectHandler;
+import io.github.camelmqttbridge.mqtt.handler.ConnectionEvents;
+import io.github.camelmqttbridge.mqtt.handler.InboundPublishFlow;
+import io.github.camelmqttbridge.mqtt.handler.KeepAliveHandler;
+import io.github.camelmqttbridge.mqtt.handler.MalformedPacketHandler;
+import io.github.camelmqttbridge.mqtt.handler.MqttConnection;
+import io.github.camelmqttbridge.mqtt.handler.OutboundPublishFlow;
+import io.github.camelmqttbridge.mqtt.handler.ProtocolGuardHandler;
+import io.github.camelmqttbridge.mqtt.handler.SubscriptionFlow;
+import io.github.camelmqttbridge.mqtt.session.PacketIdAllocator;
+import io.github.camelmqttbridge.mqtt.session.SessionStore;
+import io.github.camelmqttbridge.mqtt.session.StoredPublish;
+import io.github.camelmqttbridge.mqtt.session.StoredSession;
+import io.github.camelmqttbridge.mqtt.session.StoredSubscription;
+import io.github.camelmqttbridge.mqtt.topic.TopicFilters;
+import io.github.camelmqttbridge.mqtt.topic.TopicNames;
+import io.github.camelmqttbridge.mqtt.transport.TlsContextFactory;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An MQTT 3.1.1 / 5 client. Every method is thread-safe and non-blocking: the work is handed to the
+ * client's single event loop, which owns all connection and session state, and the result comes back as a
+ * future. Inbound messages reach {@link MessageListener}s with an acknowledge handle; the broker gets
+ * PUBACK / PUBREC only when it is called (in {@link AckMode#MANUAL}).
+ *
+ * <p>{@link #connect()} starts the client: its future completes at the first accepted CONNACK, or fails
+ * after every server URI failed once. With automatic reconnect on, the client keeps trying (with back-off)
+ * after that failure and after every lost connection, until {@link #disconnect()} or {@link #close()}.
+ */
+public final class MqttClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttClient.class);
+
+    private final MqttClientOptions options;
+    private final EventLoopGroup group;
+    private final boolean ownGroup;
+    private final EventLoop loop;
+    private final SessionStore store;
+    private final ClientMetrics metrics = new ClientMetrics();
+    private final PacketIdAllocator packetIds = new PacketIdAllocator();
+    private final SubscriptionFlow subscriptions;
+    private final InboundPublishFlow inbound;
+    private final OutboundPublishFlow outbound;
+    private final ReconnectBackoff backoff;
+    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final SslContext sslContext;
+
+    // Event-loop state.
+    private volatile ConnectionState state = ConnectionState.DISCONNECTED;
+    private volatile ConnectResult current;
+    private volatile Throwable lastError;
+    private MqttConnection connection;
+    private Channel attemptChannel;
+    private CompletableFuture<ConnectResult> connectFuture;
+    private boolean storeOpened;
+    private boolean everConnected;
+    private boolean hadSessionState;
+    private String clientId;
+    private int uriIndex;
+    private int failuresThisRound;
+    private int attempt;
+    private ScheduledFuture<?> reconnectTask;
+
+    public MqttClient(MqttClientOptions options) {
+        this.options = options;
+        this.ownGroup = options.eventLoopGroup() == null;
+        this.group = ownGroup ? new NioEventLoopGroup(1, new DefaultThreadFactory("mqtt-bridge-client", true))
+                : options.eventLoopGroup();
+        this.loop = group.next();
+        this.store = options.sessionStore().get();
+        this.clientId = options.clientId();
+        this.subscriptions = new SubscriptionFlow(packetIds, store);
+        this.inbound = new InboundPublishFlow(loop, store, metrics, subscriptions, options.ackMode(),
+                options.receiveMaximum(), options.version() == MqttVersion.V5 ? options.topicAliasMaximum() : 0);
+        this.outbound = new OutboundPublishFlow(packetIds, store, metrics, options.maxInflight(),
+                options.maxPendingPublishes(), options.outboundTopicAliases());
+        this.subscriptions.onListenerAdded(inbound::rerouteUnrouted);
+        this.subscriptions.onResubscribeRefused(result -> listeners.forEach(l -> l.subscriptionRefused(result)));
+        this.backoff = new ReconnectBackoff(options.minReconnectDelay().toMillis(), options.maxReconnectDelay().toMillis());
+        boolean anyTls = options.serverUris().stream().anyMatch(MqttClient::isTls);
+        this.sslContext = anyTls ? TlsContextFactory.create(options.tls()) : null;
+    }
+
+    public MqttClientOptions options() {
+        return options;
+    }
+
+    public ClientMetrics metrics() {
+        return metrics;
+    }
+
+    public ConnectionState state() {
+        return state;
+    }
+
+    public boolean isConnected() {
+        return state == ConnectionState.CONNECTED;
+    }
+
+    /** The last accepted CONNACK, or null before the first one. */
+    public ConnectResult connectResult() {
+        return current;
+    }
+
+    /** The error that ended the last connection or attempt, or null. */
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    /** The client id in use: the configured one, or the one the broker assigned. */
+    public String clientId() {
+        return clientId;
+    }
+
+    public void addConnectionListener(ConnectionListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeConnectionListener(ConnectionListener listener) {
+        listeners.remove(listener);
+    }
+
+    public CompletableFuture<ConnectResult> connect() {
+        CompletableFuture<ConnectResult> future = new CompletableFuture<>();
+        onLoop(future, () -> {
+            if (state == ConnectionState.CLOSED) {
+                future.completeExceptionally(new MqttClientException("Client " + clientId + " is closed"));
+                return;
+            }
+            if (state == ConnectionState.CONNECTED) {
+                future.complete(current);
+                return;
+            }
+            if (connectFuture != null && !connectFuture.isDone()) {
+                connectFuture.whenComplete((r, e) -> complete(future, r, e));
+                return;
+            }
+            connectFuture = future;
+            if (!openStore(future)) {
+                return;
+            }
+            if (state == ConnectionState.DISCONNECTED) {
+                failuresThisRound = 0;
+                startAttempt();
+            }
+        });
+        return future;
+    }
+
+    private boolean openStore(CompletableFuture<?> future) {
+        if (storeOpened) {
+            return true;
+        }
+        try {
+            StoredSession session = store.open(clientId);
+            storeOpened = true;
+            if (options.cleanStart() || !options.persistentSession()) {
+                store.clear();
+            } else {
+                hadSessionState = !session.isEmpty();
+                session.outbound().forEach(outbound::recover);
+                inbound.recoverAwaitingRelease(session.inboundAwaitingRelease());
+                session.subscriptions().forEach(subscriptions::recover);
+                if (hadSessionState) {
+                    LOG.info("Client {} resumes a stored session: {} outbound message(s) in flight, {} QoS 2 awaiting release, "
+                            + "{} subscription(s)", clientId, session.outbound().size(), session.inboundAwaitingRelease().size(),
+                            session.subscriptions().size());
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            future.completeExceptionally(new MqttClientException("Cannot open the session store for client '" + clientId
+                    + "': " + e.getMessage(), e));
+            return false;
+        }
+    }
+
+    /** Subscribes; {@code listener} receives what matches these filters. Works before connect() too. */
+    public CompletableFuture<SubscribeResult> subscribe(List<Subscription> subscriptionList, MessageListener listener) {
+        CompletableFuture<SubscribeResult> future = new CompletableFuture<>();
+        try {
+            if (subscriptionList.isEmpty()) {
+                throw new IllegalArgumentException("subscribe() needs at least one topic filter");
+            }
+            for (Subscription s : subscriptionList) {
+                TopicFilters.validateFilter(s.topicFilter());
+                if (TopicFilters.isShared(s.topicFilter()) && s.noLocal()) {
+                    throw new IllegalArgumentException("noLocal cannot be used with the shared subscription '"
+                            + s.topicFilter() + "' (MQTT 5 forbids it)");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            future.completeExceptionally(e);
+            return future;
+        }
+        onLoop(future, () -> {
+            if (state == ConnectionState.CLOSED) {
+                future.completeExceptionally(new MqttClientException("Client " + clientId + " is closed"));
+            } else {
+                subscriptions.subscribe(subscriptionList, listener, future);
+            }
+        });
+        return future;
+    }
+
+    public CompletableFuture<SubscribeResult> subscribe(String topicFilter, int qos, MessageListener listener) {
+        return subscribe(List.of(Subscription.of(topicFilter, qos)), listener);
+    }
+
+    public CompletableFuture<Void> unsubscribe(List<String> topicFilters) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        onLoop(future, () -> subscriptions.unsubscribe(topicFilters, future));
+        return future;
+    }
+
+    /**
+     * Publishes. The future completes on PUBACK (QoS 1), PUBCOMP (QoS 2) or once written (QoS 0); it fails
+     * with {@link MqttPublishRefusedException} when the broker refuses the message.
+     */
+    public CompletableFuture<PublishResult> publish(OutboundMessage message) {
+        CompletableFuture<PublishResult> future = new CompletableFuture<>();
+        try {
+            TopicNames.validateTopicName(message.topic());
+        } catch (IllegalArgumentException e) {
+            future.completeExceptionally(e);
+            return future;
+        }
+        ConnectResult limits = current;
+        if (limits != null && message.qos() > limits.maximumQos()) {
+            future.completeExceptionally(new MqttClientException("Cannot publish to '" + message.topic() + "' with QoS "
+                    + message.qos() + ": the broker supports QoS " + limits.maximumQos() + " at most"));
+            return future;
+        }
+        if (limits != null && message.retain() && !limits.retainAvailable()) {
+            future.completeExceptionally(new MqttClientException("Cannot publish a retained message to '" + message.topic()
+                    + "': the broker does not support retained messages"));
+            return future;
+        }
+        onLoop(future, () -> {
+            if (state == ConnectionState.CLOSED) {
+                future.completeExceptionally(new MqttClientException("Client " + clientId + " is closed"));
+            } else {
+                outbound.publish(message, future);
+            }
+        });
+        return future;
+    }
+
+    /** Sends DISCONNECT and closes the connection; no reconnect until connect() is called again. */
+    public CompletableFuture<Void> disconnect() {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        onLoop(future, () -> {
+            if (state != ConnectionState.CLOSED) {
+                state = ConnectionState.DISCONNECTED;
+            }
+            cancelReconnect();
+            if (connectFuture != null && !connectFuture.isDone()) {
+                connectFuture.completeExceptionally(new MqttClientException("disconnect() was called while connecting"));
+            }
+            if (attemptChannel != null && connection == null) {
+                attemptChannel.close();
+            }
+            if (connection != null && connection.channel().isActive()) {
+                Channel channel = connection.channel();
+                channel.writeAndFlush(MqttMessageBuilders.disconnect().reasonCode((byte) 0).build())
+                        .addListener(f -> channel.close().addListener(c -> future.complete(null)));
+            } else {
+                future.complete(null);
+            }
+        });
+        return future;
+    }
+
+    /** Disconnects, fails what is still waiting, closes the session store and (if ours) the event loop. */
+    @Override
+    public void close() {
+        if (loop.isShuttingDown()) {
+            return;
+        }
+        try {
+            disconnect().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("Disconnect during close failed: {}", e.toString());
+        }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        onLoop(closed, () -> {
+            state = ConnectionState.CLOSED;
+            MqttClientException cause = new MqttClientException("Client " + clientId + " was closed");
+            outbound.failAll(cause);
+            subscriptions.failAll(cause);
+            try {
+                store.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Closing the session store of client {} failed: {}", clientId, e.getMessage());
+            }
+            closed.complete(null);
+        });
+        try {
+            closed.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("Close did not finish cleanly: {}", e.toString());
+        }
+        if (ownGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- connection attempts (event loop) ----
+
+    private void startAttempt() {
+        URI uri = options.serverUris().get(uriIndex);
+        String serverUri = uri.toString();
+        state = everConnected ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING;
+        Events events = new Events(serverUri);
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        if (isTls(uri)) {
+                            p.addLast("tls", TlsContextFactory.newHandler(sslContext, ch.alloc(), uri.getHost(), port(uri),
+                                    options.tls().hostnameVerification()));
+                        }
+                        p.addLast("flush", new FlushConsolidationHandler(256, true));
+                        p.addLast("decoder", new MqttDecoder(options.maximumPacketSize(), 65535));
+                        p.addLast("encoder", MqttEncoder.INSTANCE);
+                        p.addLast("malformed", new MalformedPacketHandler(serverUri));
+                        p.addLast("connect", new ConnectHandler(options, clientId, serverUri, events));
+                        p.addLast("keepAlive", new KeepAliveHandler(serverUri));
+                        p.addLast("inbound", inbound);
+                        p.addLast("outbound", outbound);
+                        p.addLast("subscriptions", subscriptions);
+                        p.addLast("guard", new ProtocolGuardHandler(serverUri, options.version() == MqttVersion.V5, events));
+                    }
+                });
+        ChannelFuture cf = bootstrap.connect(uri.getHost(), port(uri));
+        attemptChannel = cf.channel();
+        cf.addListener(f -> {
+            if (!f.isSuccess()) {
+                events.attemptFailed(cf.channel(), new MqttConnectionLostException("Cannot connect to " + serverUri + ": "
+                        + f.cause().getMessage(), f.cause()));
+            }
+        });
+    }
+
+    private static boolean isTls(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        return scheme.equals("ssl") || scheme.equals("mqtts") || scheme.equals("tls");
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() > 0 ? uri.getPort() : isTls(uri) ? 8883 : 1883;
+    }
+
+    private final class Events implements ConnectionEvents {
+        private final String serverUri;
+        private boolean reported;
+
+        Events(String serverUri) {
+            this.serverUri = serverUri;
+        }
+
+        @Override
+        public void connackAccepted(Channel channel, MqttConnAckMessage connack) {
+            onAccepted(serverUri, channel, connack);
+        }
+
+        @Override
+        public void attemptFailed(Channel channel, Throwable cause) {
+            if (!reported) {
+                reported = true;
+                onAttemptFailed(cause);
+            }
+        }
+
+        @Override
+        public void connectionClosed(Channel channel, Throwable cause) {
+            if (!reported) {
+                reported = true;
+                onConnectionLost(cause);
+            }
+        }
+    }
+
+    private void onAccepted(String serverUri, Channel channel, MqttConnAckMessage connack) {
+        if (state == ConnectionState.DISCONNECTED || state == ConnectionState.CLOSED) {
+            channel.close();
+            return;
+        }
+        MqttProperties props = connack.variableHeader().properties();
+        boolean v5 = options.version() == MqttVersion.V5;
+        boolean sessionPresent = connack.variableHeader().isSessionPresent();
+        String assigned = v5 ? PropertiesMapper.stringValue(props, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER) : null;
+        if (assigned != null) {
+            clientId = assigned;
+        }
+        Integer serverKeepAlive = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.SERVER_KEEP_ALIVE) : null;
+        Integer receiveMax = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.RECEIVE_MAXIMUM) : null;
+        Integer maxPacket = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.MAXIMUM_PACKET_SIZE) : null;
+        Integer aliasMax = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
+        Integer maxQos = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.MAXIMUM_QOS) : null;
+        Integer retain = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.RETAIN_AVAILABLE) : null;
+        ConnectResult result = new ConnectResult(serverUri, options.version(), sessionPresent, clientId,
+                serverKeepAlive != null ? serverKeepAlive : options.keepAliveSeconds(),
+                receiveMax != null ? receiveMax : 65535,
+                maxPacket != null ? maxPacket : MqttClientOptions.PROTOCOL_MAX_PACKET_SIZE,
+                aliasMax != null ? aliasMax : 0, maxQos != null ? maxQos : 2, retain == null || retain == 1);
+        boolean reconnect = everConnected;
+        boolean sessionLost = !sessionPresent && options.persistentSession() && (everConnected || hadSessionState);
+        everConnected = true;
+        attempt = 0;
+        failuresThisRound = 0;
+        current = result;
+        connection = new MqttConnection(channel, result);
+        state = ConnectionState.CONNECTED;
+        if (!sessionPresent && storeOpened) {
+            try {
+                store.clear();
+                // Subscriptions are still wanted: the flow re-makes and re-records them.
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Session store of client {} could not be cleared: {}", clientId, e.getMessage());
+            }
+        }
+        channel.pipeline().get(ProtocolGuardHandler.class).accepted();
+        channel.pipeline().get(KeepAliveHandler.class).start(result.keepAliveSeconds());
+        if (sessionLost) {
+            LOG.warn("Broker {} has no session for client {} (session present = false): subscriptions are made again, "
+                    + "but messages it held for us while we were away may be lost", serverUri, clientId);
+        }
+        inbound.connected(connection, sessionPresent);
+        subscriptions.connected(connection, sessionPresent);
+        outbound.connected(connection, sessionPresent);
+        if (reconnect) {
+            metrics.onReconnect();
+            LOG.info("Client {} reconnected to {} (session present: {})", clientId, serverUri, sessionPresent);
+        } else {
+            LOG.info("Client {} connected to {} with MQTT {} (session present: {})", clientId, serverUri,
+                    options.version(), sessionPresent);
+        }
+        if (connectFuture != null) {
+            connectFuture.complete(result);
+        }
+        for (ConnectionListener l : listeners) {
+            safely(() -> l.connected(result, reconnect));
+            if (sessionLost) {
+                safely(l::sessionLost);
+            }
+        }
+    }
+
+    private void onAttemptFailed(Throwable cause) {
+        attemptChannel = null;
+        lastError = cause;
+        metrics.onError(cause.getMessage());
+        if (state == ConnectionState.DISCONNECTED || state == ConnectionState.CLOSED) {
+            return;
+        }
+        failuresThisRound++;
+        int servers = options.serverUris().size();
+        uriIndex = (uriIndex + 1) % servers;
+        boolean roundOver = failuresThisRound >= servers;
+        if (!everConnected && roundOver && connectFuture != null && !connectFuture.isDone()) {
+            connectFuture.completeExceptionally(cause);
+        }
+        if (!roundOver) {
+            LOG.warn("{}; trying the next server", cause.getMessage());
+            startAttempt();
+            return;
+        }
+        failuresThisRound = 0;
+        if (!options.automaticReconnect()) {
+            LOG.warn("{}", cause.getMessage());
+            state = ConnectionState.DISCONNECTED;
+            return;
+        }
+        scheduleReconnect(cause);
+    }
+
+    private void onConnectionLost(Throwable cause) {
+        connection = null;
+        attemptChannel = null;
+        lastError = cause;
+        metrics.onError(cause.getMessage());
+        inbound.disconnected();
+        outbound.disconnected();
+        subscriptions.disconnected();
+        if (state == ConnectionState.DISCONNECTED || state == ConnectionState.CLOSED) {
+            return;
+        }
+        for (ConnectionListener l : listeners) {
+            safely(() -> l.connectionLost(cause));
+        }
+        if (!options.automaticReconnect()) {
+            LOG.warn("Connection lost: {}", cause.getMessage());
+            state = ConnectionState.DISCONNECTED;
+            return;
+        }
+        scheduleReconnect(cause);
+    }
+
+    private void scheduleReconnect(Throwable cause) {
+        state = ConnectionState.RECONNECTING;
+        long delay = backoff.delayMillis(attempt++);
+        LOG.warn("{}; reconnecting in {} ms", cause.getMessage(), delay);
+        for (ConnectionListener l : listeners) {
+            int n = attempt;
+            safely(() -> l.reconnecting(n, delay, cause));
+        }
+        reconnectTask = loop.schedule(() -> {
+            reconnectTask = null;
+            if (state == ConnectionState.RECONNECTING) {
+                startAttempt();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelReconnect() {
+        if (reconnectTask != null) {
+            reconnectTask.cancel(false);
+            reconnectTask = null;
+        }
+    }
+
+    private void onLoop(CompletableFuture<?> future, Runnable task) {
+        Runnable guarded = () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Unexpected failure in the MQTT client's event loop", e);
+                future.completeExceptionally(e);
+            }
+        };
+        if (loop.inEventLoop()) {
+            guarded.run();
+        } else {
+            try {
+                loop.execute(guarded);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                future.completeExceptionally(new MqttClientException("Client " + clientId + " is closed", e));
+            }
+        }
+    }
+
+    private static <T> void complete(CompletableFuture<T> future, T value, Throwable error) {
+        if (error != null) {
+            future.completeExceptionally(error);
+        } else {
+            future.complete(value);
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("A connection listener failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MqttClient[" + clientId + " -> " + options.serverUris() + ", " + state + "]";
+    }
+}

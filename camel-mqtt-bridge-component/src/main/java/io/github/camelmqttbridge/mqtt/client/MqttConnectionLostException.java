@@ -1,0 +1,12 @@
+package io.github.camelmqttbridge.mqtt.client;
+
+/** The connection ended without a DISCONNECT from either side (socket closed, keep-alive timed out...). */
+public class MqttConnectionLostException extends MqttClientException {
+    public MqttConnectionLostException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public MqttConnectionLostException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,299 @@
+package io.github.camelmqttbridge.mqtt.handler;
+
+import io.github.camelmqttbridge.mqtt.client.AckMode;
+import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
+import io.github.camelmqttbridge.mqtt.client.MessageListener;
+import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
+import io.github.camelmqttbridge.mqtt.session.SessionStore;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inbound PUBLISH, QoS 0/1/2, acknowledged only when the application says so.
+ *
+ * <pre>
+ * QoS 1: DELIVERED --acknowledge()--> PUBACK written (in arrival order)
+ * QoS 2: DELIVERED --acknowledge()--> id stored, PUBREC written --PUBREL--> id forgotten, PUBCOMP written
+ *        a PUBLISH re-sent with an id awaiting PUBREL, or still being processed, is not delivered again
+ * </pre>
+ * Acks leave in the order the PUBLISH packets arrived, as MQTT requires, even when the application
+ * finishes them out of order. When as many messages as our Receive Maximum are unacknowledged the channel
+ * stops reading: the broker holds the rest, our heap does not.
+ */
+@ChannelHandler.Sharable
+public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundPublishFlow.class);
+
+    private final EventLoop loop;
+    private final SessionStore store;
+    private final ClientMetrics metrics;
+    private final SubscriptionFlow subscriptions;
+    private final AckMode ackMode;
+    private final int receiveMaximum;
+    private final int topicAliasMaximum;
+    /** QoS 1/2 deliveries in arrival order, until their ack has been written. */
+    private final ArrayDeque<InboundDelivery> ackQueue = new ArrayDeque<>();
+    private final Map<Integer, InboundDelivery> unacknowledged = new HashMap<>();
+    private final Set<Integer> awaitingRelease = new HashSet<>();
+    /** Messages no listener wanted yet (e.g. a persistent session's backlog before subscribe()). */
+    private final ArrayDeque<InboundDelivery> unrouted = new ArrayDeque<>();
+    private MqttConnection connection;
+    private int held;
+    private boolean readingPaused;
+
+    public InboundPublishFlow(EventLoop loop, SessionStore store, ClientMetrics metrics, SubscriptionFlow subscriptions,
+            AckMode ackMode, int receiveMaximum, int topicAliasMaximum) {
+        this.loop = loop;
+        this.store = store;
+        this.metrics = metrics;
+        this.subscriptions = subscriptions;
+        this.ackMode = ackMode;
+        this.receiveMaximum = receiveMaximum;
+        this.topicAliasMaximum = topicAliasMaximum;
+    }
+
+    public void recoverAwaitingRelease(Set<Integer> packetIds) {
+        awaitingRelease.addAll(packetIds);
+    }
+
+    /** Messages delivered to the application and not yet acknowledged (QoS 0 included). */
+    public int heldCount() {
+        return held;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MqttPublishMessage publish) {
+            try {
+                onPublish(publish);
+            } finally {
+                ReferenceCountUtil.release(publish);
+            }
+        } else if (msg instanceof MqttMessage mqtt && mqtt.fixedHeader() != null
+                && mqtt.fixedHeader().messageType() == MqttMessageType.PUBREL) {
+            ReferenceCountUtil.release(msg);
+            onPubrel(((MqttMessageIdVariableHeader) mqtt.variableHeader()).messageId());
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    void onPublish(MqttPublishMessage publish) {
+        int qos = publish.fixedHeader().qosLevel().value();
+        int packetId = publish.variableHeader().packetId();
+        String topic = resolveTopic(publish);
+        if (topic == null) {
+            return;
+        }
+        if (qos == 2 && awaitingRelease.contains(packetId)) {
+            // Already acknowledged with PUBREC: the broker did not get it; say it again, deliver nothing.
+            metrics.onDuplicateSuppressed();
+            connection.writeAndFlush(reply(MqttMessageType.PUBREC, packetId));
+            return;
+        }
+        if (qos > 0 && unacknowledged.containsKey(packetId)) {
+            // A re-send of a message the application is still processing: its ack will answer this one too.
+            if (qos == 2) {
+                metrics.onDuplicateSuppressed();
+            }
+            return;
+        }
+        if (qos > 0 && connection.isV5() && unacknowledged.size() + awaitingRelease.size() >= receiveMaximum) {
+            connection.fail(new MqttProtocolException(0x93, "Broker " + connection.limits().serverUri()
+                    + " exceeded our Receive Maximum of " + receiveMaximum + " unacknowledged messages; closing the connection"));
+            return;
+        }
+        InboundDelivery delivery = new InboundDelivery(this, topic, ByteBufUtil.getBytes(publish.payload()), qos,
+                publish.fixedHeader().isRetain(), publish.fixedHeader().isDup(), packetId,
+                connection.isV5() ? PropertiesMapper.fromNetty(publish.variableHeader().properties())
+                        : io.github.camelmqttbridge.mqtt.client.MessageProperties.NONE);
+        metrics.onReceived();
+        held++;
+        if (qos > 0) {
+            unacknowledged.put(packetId, delivery);
+            ackQueue.add(delivery);
+        }
+        route(delivery);
+        pauseReadingIfFull();
+        metrics.inboundInflight(held);
+    }
+
+    private String resolveTopic(MqttPublishMessage publish) {
+        String topic = publish.variableHeader().topicName();
+        Integer alias = connection.isV5()
+                ? PropertiesMapper.intValue(publish.variableHeader().properties(), MqttPropertyType.TOPIC_ALIAS) : null;
+        if (alias != null) {
+            if (alias < 1 || alias > topicAliasMaximum) {
+                connection.fail(new MqttProtocolException(0x94, "Broker " + connection.limits().serverUri()
+                        + " used topic alias " + alias + ", outside 1.." + topicAliasMaximum + "; closing the connection"));
+                return null;
+            }
+            if (topic.isEmpty()) {
+                topic = connection.inboundAliases().get(alias);
+                if (topic == null) {
+                    connection.fail(new MqttProtocolException(0x82, "Broker " + connection.limits().serverUri()
+                            + " used topic alias " + alias + " before defining it; closing the connection"));
+                    return null;
+                }
+            } else {
+                connection.inboundAliases().put(alias, topic);
+            }
+        }
+        if (topic.isEmpty()) {
+            connection.fail(new MqttProtocolException(0x82, "Broker " + connection.limits().serverUri()
+                    + " sent a PUBLISH without topic name or alias; closing the connection"));
+            return null;
+        }
+        return topic;
+    }
+
+    private void route(InboundDelivery delivery) {
+        List<MessageListener> listeners = subscriptions.listenersFor(delivery.topic());
+        if (listeners.isEmpty()) {
+            if (unrouted.isEmpty()) {
+                LOG.warn("Message on '{}' matches no subscription with a listener yet; holding it unacknowledged "
+                        + "until one is added", delivery.topic());
+            }
+            unrouted.add(delivery);
+            return;
+        }
+        delivery.dispatch(listeners, ackMode == AckMode.AUTO);
+    }
+
+    /** A listener was added: try again what nobody wanted before. */
+    public void rerouteUnrouted() {
+        int n = unrouted.size();
+        for (int i = 0; i < n; i++) {
+            route(unrouted.poll());
+        }
+    }
+
+    /** Called by the delivery on the event loop when every listener has acknowledged. */
+    void acknowledged(InboundDelivery delivery) {
+        held--;
+        metrics.onAcknowledged();
+        drainAcks();
+        resumeReadingIfRoom();
+        metrics.inboundInflight(held);
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** Writes acks from the head of the arrival-ordered queue while they are done. */
+    private void drainAcks() {
+        if (connection == null || !connection.isActive()) {
+            return;
+        }
+        boolean wrote = false;
+        while (!ackQueue.isEmpty() && ackQueue.peek().isAcknowledgedOnLoop()) {
+            InboundDelivery done = ackQueue.poll();
+            unacknowledged.remove(done.packetId());
+            if (done.qos() == 1) {
+                connection.write(reply(MqttMessageType.PUBACK, done.packetId()));
+            } else {
+                try {
+                    store.addInboundAwaitingRelease(done.packetId());
+                } catch (IOException | RuntimeException e) {
+                    // Without the record a re-send after a crash would be delivered twice: better not ack now.
+                    LOG.error("Session store failed to record QoS 2 packet id {}; not acknowledging it: {}",
+                            done.packetId(), e.getMessage());
+                    connection.fail(new MqttProtocolException(0x80, "session store failure"));
+                    return;
+                }
+                awaitingRelease.add(done.packetId());
+                connection.write(reply(MqttMessageType.PUBREC, done.packetId()));
+            }
+            wrote = true;
+        }
+        if (wrote) {
+            connection.flush();
+        }
+    }
+
+    private void onPubrel(int packetId) {
+        boolean known = awaitingRelease.remove(packetId);
+        if (known) {
+            try {
+                store.removeInboundAwaitingRelease(packetId);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Session store failed to forget QoS 2 packet id {}: {}", packetId, e.getMessage());
+            }
+        }
+        MqttMessage pubcomp = known || !connection.isV5() ? reply(MqttMessageType.PUBCOMP, packetId)
+                : new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBCOMP, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                        new MqttPubReplyMessageVariableHeader(packetId, (byte) 0x92, MqttProperties.NO_PROPERTIES));
+        connection.writeAndFlush(pubcomp);
+    }
+
+    private static MqttMessage reply(MqttMessageType type, int packetId) {
+        MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
+        return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0), MqttMessageIdVariableHeader.from(packetId));
+    }
+
+    private void pauseReadingIfFull() {
+        if (!readingPaused && held >= receiveMaximum && connection != null) {
+            readingPaused = true;
+            connection.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void resumeReadingIfRoom() {
+        if (readingPaused && held < receiveMaximum) {
+            readingPaused = false;
+            if (connection != null) {
+                connection.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    public void connected(MqttConnection connection, boolean sessionPresent) {
+        this.connection = connection;
+        if (!sessionPresent) {
+            // The broker forgot its side: old packet ids mean nothing now. Messages still being processed
+            // will be acknowledged into the void; the broker no longer expects those acks.
+            if (!ackQueue.isEmpty() || !awaitingRelease.isEmpty()) {
+                LOG.warn("Broker has no session for us: {} unacknowledged and {} QoS 2 awaiting release are forgotten",
+                        ackQueue.size(), awaitingRelease.size());
+            }
+            for (InboundDelivery d : ackQueue) {
+                d.orphan();
+            }
+            ackQueue.clear();
+            unacknowledged.clear();
+            awaitingRelease.clear();
+        }
+        readingPaused = false;
+        pauseReadingIfFull();
+        drainAcks();
+    }
+
+    public void disconnected() {
+        this.connection = null;
+    }
+}
