@@ -12,6 +12,7 @@ public final class ClientMetrics {
     final LongAdder publishConfirmed = new LongAdder();
     final LongAdder publishFailed = new LongAdder();
     final LongAdder reconnects = new LongAdder();
+    final LongAdder receiveMaximumExceeded = new LongAdder();
     final AtomicReference<String> lastError = new AtomicReference<>();
     volatile int inboundInflight;
     volatile int outboundInflight;
@@ -44,6 +45,15 @@ public final class ClientMetrics {
 
     public long reconnects() {
         return reconnects.sum();
+    }
+
+    /** QoS 1/2 messages the broker sent beyond our Receive Maximum (accepted unless flow control is strict). */
+    public long receiveMaximumExceeded() {
+        return receiveMaximumExceeded.sum();
+    }
+
+    public void onReceiveMaximumExceeded() {
+        receiveMaximumExceeded.increment();
     }
 
     /** Inbound messages delivered and not yet acknowledged by the application. */

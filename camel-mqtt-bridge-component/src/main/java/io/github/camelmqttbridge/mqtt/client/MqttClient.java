@@ -103,7 +103,7 @@ public final class MqttClient implements AutoCloseable {
         this.clientId = options.clientId();
         this.subscriptions = new SubscriptionFlow(packetIds, store);
         this.inbound = new InboundPublishFlow(loop, store, metrics, subscriptions, options.ackMode(),
-                options.receiveMaximum(), options.version() == MqttVersion.V5 ? options.topicAliasMaximum() : 0);
+                options.receiveMaximum(), options.version() == MqttVersion.V5 ? options.topicAliasMaximum() : 0, options.strictFlowControl());
         this.outbound = new OutboundPublishFlow(packetIds, store, metrics, options.maxInflight(),
                 options.maxPendingPublishes(), options.outboundTopicAliases());
         this.subscriptions.onListenerAdded(inbound::rerouteUnrouted);

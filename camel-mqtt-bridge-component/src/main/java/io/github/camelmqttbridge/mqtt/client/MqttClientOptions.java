@@ -41,6 +41,7 @@ public final class MqttClientOptions {
     private final TlsOptions tls;
     private final Supplier<SessionStore> sessionStore;
     private final AckMode ackMode;
+    private final boolean strictFlowControl;
     private final List<UserProperty> connectUserProperties;
     private final EventLoopGroup eventLoopGroup;
 
@@ -70,6 +71,7 @@ public final class MqttClientOptions {
         this.tls = b.tls;
         this.sessionStore = b.sessionStore;
         this.ackMode = b.ackMode;
+        this.strictFlowControl = b.strictFlowControl;
         this.connectUserProperties = List.copyOf(b.connectUserProperties);
         this.eventLoopGroup = b.eventLoopGroup;
         if (clientId.isEmpty() && version == MqttVersion.V3_1_1 && !cleanStart) {
@@ -174,6 +176,11 @@ public final class MqttClientOptions {
         return ackMode;
     }
 
+    /** Close the connection (0x93) when the broker exceeds our Receive Maximum, instead of tolerating it. */
+    public boolean strictFlowControl() {
+        return strictFlowControl;
+    }
+
     public List<UserProperty> connectUserProperties() {
         return connectUserProperties;
     }
@@ -219,6 +226,7 @@ public final class MqttClientOptions {
         private TlsOptions tls = TlsOptions.DEFAULT;
         private Supplier<SessionStore> sessionStore = MemorySessionStore::new;
         private AckMode ackMode = AckMode.MANUAL;
+        private boolean strictFlowControl;
         private final List<UserProperty> connectUserProperties = new ArrayList<>();
         private EventLoopGroup eventLoopGroup;
 
@@ -374,6 +382,11 @@ public final class MqttClientOptions {
 
         public Builder ackMode(AckMode ackMode) {
             this.ackMode = ackMode;
+            return this;
+        }
+
+        public Builder strictFlowControl(boolean strict) {
+            this.strictFlowControl = strict;
             return this;
         }
 

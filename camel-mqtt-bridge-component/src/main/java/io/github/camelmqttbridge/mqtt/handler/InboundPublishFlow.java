@@ -55,6 +55,8 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     private final AckMode ackMode;
     private final int receiveMaximum;
     private final int topicAliasMaximum;
+    private final boolean strictFlowControl;
+    private boolean overshootReported;
     /** QoS 1/2 deliveries in arrival order, until their ack has been written. */
     private final ArrayDeque<InboundDelivery> ackQueue = new ArrayDeque<>();
     private final Map<Integer, InboundDelivery> unacknowledged = new HashMap<>();
@@ -66,7 +68,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     private boolean readingPaused;
 
     public InboundPublishFlow(EventLoop loop, SessionStore store, ClientMetrics metrics, SubscriptionFlow subscriptions,
-            AckMode ackMode, int receiveMaximum, int topicAliasMaximum) {
+            AckMode ackMode, int receiveMaximum, int topicAliasMaximum, boolean strictFlowControl) {
         this.loop = loop;
         this.store = store;
         this.metrics = metrics;
@@ -74,6 +76,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         this.ackMode = ackMode;
         this.receiveMaximum = receiveMaximum;
         this.topicAliasMaximum = topicAliasMaximum;
+        this.strictFlowControl = strictFlowControl;
     }
 
     public void recoverAwaitingRelease(Set<Integer> packetIds) {
@@ -104,7 +107,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
 
     void onPublish(MqttPublishMessage publish) {
         int qos = publish.fixedHeader().qosLevel().value();
-        int packetId = publish.variableHeader().packetId();
+        int packetId = qos == 0 ? 0 : publish.variableHeader().packetId();
         String topic = resolveTopic(publish);
         if (topic == null) {
             return;
@@ -122,9 +125,8 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (qos > 0 && connection.isV5() && unacknowledged.size() + awaitingRelease.size() >= receiveMaximum) {
-            connection.fail(new MqttProtocolException(0x93, "Broker " + connection.limits().serverUri()
-                    + " exceeded our Receive Maximum of " + receiveMaximum + " unacknowledged messages; closing the connection"));
+        if (qos > 0 && connection.isV5() && unacknowledged.size() + awaitingRelease.size() >= receiveMaximum
+                && !receiveMaximumExceeded()) {
             return;
         }
         InboundDelivery delivery = new InboundDelivery(this, topic, ByteBufUtil.getBytes(publish.payload()), qos,
@@ -140,6 +142,29 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         route(delivery);
         pauseReadingIfFull();
         metrics.inboundInflight(held);
+    }
+
+    /**
+     * The broker sent more unacknowledged QoS 1/2 messages than our Receive Maximum. Mosquitto 2.0.x does this
+     * under load (its own log shows more PUBLISH out than PUBACK in), so by default we accept the message and
+     * say so once per connection: reading is already paused, which bounds what we hold to what was on the wire.
+     * With strict flow control the connection is closed with 0x93 as MQTT 5 allows.
+     *
+     * @return true to accept the message anyway
+     */
+    private boolean receiveMaximumExceeded() {
+        String what = "Broker " + connection.limits().serverUri() + " exceeded our Receive Maximum of " + receiveMaximum
+                + " unacknowledged messages";
+        if (strictFlowControl) {
+            connection.fail(new MqttProtocolException(0x93, what + "; closing the connection"));
+            return false;
+        }
+        if (!overshootReported) {
+            overshootReported = true;
+            LOG.warn("{}; accepting the extra messages (reading is paused until acknowledgements catch up)", what);
+        }
+        metrics.onReceiveMaximumExceeded();
+        return true;
     }
 
     private String resolveTopic(MqttPublishMessage publish) {
@@ -274,6 +299,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
 
     public void connected(MqttConnection connection, boolean sessionPresent) {
         this.connection = connection;
+        this.overshootReported = false;
         if (!sessionPresent) {
             // The broker forgot its side: old packet ids mean nothing now. Messages still being processed
             // will be acknowledged into the void; the broker no longer expects those acks.
