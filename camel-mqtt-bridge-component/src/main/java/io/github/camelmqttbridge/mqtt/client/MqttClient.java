@@ -309,6 +309,11 @@ public final class MqttClient implements AutoCloseable {
         if (loop.isShuttingDown()) {
             return;
         }
+        if (loop.inEventLoop()) {
+            // Waiting here would wait for ourselves: finish on the loop and return.
+            loop.execute(this::close);
+            return;
+        }
         try {
             disconnect().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
