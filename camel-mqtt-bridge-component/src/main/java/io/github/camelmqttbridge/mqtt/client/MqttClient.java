@@ -310,8 +310,8 @@ public final class MqttClient implements AutoCloseable {
             return;
         }
         if (loop.inEventLoop()) {
-            // Waiting here would wait for ourselves: finish on the loop and return.
-            loop.execute(this::close);
+            // Waiting here would wait for ourselves: close from another thread and return.
+            CompletableFuture.runAsync(this::close);
             return;
         }
         try {
