@@ -75,6 +75,8 @@ public final class KeepAliveHandler extends ChannelDuplexHandler {
         if (now - lastWrite >= keepAliveNanos * 3 / 4 || now - lastRead >= keepAliveNanos * 3 / 4) {
             awaitingPingResp = true;
             pingSentAt = now;
+            // Our PINGREQ is traffic too (it does not pass our own write()): without this every tick would ping.
+            lastWrite = now;
             ctx.writeAndFlush(PINGREQ, ctx.voidPromise());
         }
     }
