@@ -131,7 +131,7 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     }
 
     private void sendQos0(OutboundMessage message, CompletableFuture<PublishResult> future) {
-        if (!checkSize(message, 0, future)) {
+        if (!checkSize(message, future)) {
             return;
         }
         metrics.onPublished();
@@ -148,7 +148,7 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     }
 
     private void send(OutboundMessage message, CompletableFuture<PublishResult> future) {
-        if (!checkSize(message, 2, future)) {
+        if (!checkSize(message, future)) {
             return;
         }
         int packetId = packetIds.allocate();
@@ -174,15 +174,9 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     }
 
     /** MQTT 5 brokers announce a maximum packet size: refuse a message that would break it before sending. */
-    private boolean checkSize(OutboundMessage message, int packetIdBytes, CompletableFuture<PublishResult> future) {
+    private boolean checkSize(OutboundMessage message, CompletableFuture<PublishResult> future) {
         int max = connection.limits().maximumPacketSize();
-        long remaining = 2L + PropertiesMapper.utf8Length(message.topic()) + (message.qos() > 0 ? 2 : 0)
-                + message.payload().length;
-        if (connection.isV5()) {
-            int props = PropertiesMapper.encodedLength(message.properties()) + 3;
-            remaining += props + 4;
-        }
-        long total = remaining + 1 + (remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4);
+        long total = encodedSize(message, connection.isV5(), mayAddTopicAlias());
         if (total > max) {
             metrics.onPublishFailed();
             future.completeExceptionally(new MqttClientException("Cannot publish to '" + message.topic() + "': the packet ("
@@ -190,6 +184,28 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
             return false;
         }
         return true;
+    }
+
+    private boolean mayAddTopicAlias() {
+        return useTopicAliases && connection.isV5() && connection.limits().topicAliasMaximum() > 0;
+    }
+
+    /**
+     * The size of the PUBLISH on the wire: fixed header, topic, packet id (QoS 1/2), MQTT 5 property length
+     * and properties, payload. With {@code alias} the 3 bytes of a Topic Alias property are counted too.
+     */
+    static long encodedSize(OutboundMessage message, boolean v5, boolean alias) {
+        long remaining = 2L + PropertiesMapper.utf8Length(message.topic()) + (message.qos() > 0 ? 2 : 0)
+                + message.payload().length;
+        if (v5) {
+            int props = PropertiesMapper.encodedLength(message.properties()) + (alias ? 3 : 0);
+            remaining += variableByteIntegerSize(props) + props;
+        }
+        return 1 + variableByteIntegerSize(remaining) + remaining;
+    }
+
+    private static int variableByteIntegerSize(long value) {
+        return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 
     private MqttPublishMessage buildPublish(OutboundMessage message, int packetId, boolean dup, boolean allowAlias) {
