@@ -336,6 +336,11 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
                     entry.future.complete(new PublishResult(entry.packetId, 2, 0, "received (PUBREC) before the broker lost the session"));
                 }
             } else {
+                if (!sessionPresent) {
+                    // The client cleared the store when the broker said it has no session: record the message
+                    // again before re-sending it, or a crash now would lose it.
+                    save(entry);
+                }
                 connection.write(buildPublish(entry.message, entry.packetId, sessionPresent, false));
             }
         }
@@ -358,6 +363,16 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         }
         pending.clear();
         updateMetrics();
+    }
+
+    private void save(Entry entry) {
+        OutboundMessage m = entry.message;
+        try {
+            store.saveOutbound(new StoredPublish(entry.packetId, m.topic(), m.payload(), m.qos(), m.retain(), false,
+                    PropertiesMapper.toStoreBytes(m.properties())));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Session store failed to record packet id {} again: {}", entry.packetId, e.getMessage());
+        }
     }
 
     private void forget(int packetId) {
