@@ -192,6 +192,16 @@ class InboundPublishFlowTest {
     }
 
     @Test
+    void userPropertiesAloneAreDelivered() {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            MqttProperties p = new MqttProperties();
+            p.add(new MqttProperties.UserProperty("only", "me"));
+            h.inbound(publishPacket("a", 0, 0, false, p));
+            assertThat(h.received.get(0).properties().userProperties()).extracting(u -> u.value()).containsExactly("me");
+        }
+    }
+
+    @Test
     void ackMadeWhileOfflineIsSentOnTheNextConnectionAndQos2ResendIsNotDeliveredAgain() {
         try (EngineHarness h = subscribed(EngineHarness.v5())) {
             h.inbound(publishPacket("a", 2, 4));
