@@ -1,14 +1,10 @@
 package io.github.camelmqttbridge.mqtt.client;
 
-import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
-import io.github.camelmqttbridge.mqtt.handler.ConnectHandler;
 import io.github.camelmqttbridge.mqtt.handler.ConnectionEvents;
 import io.github.camelmqttbridge.mqtt.handler.InboundPublishFlow;
-import io.github.camelmqttbridge.mqtt.handler.KeepAliveHandler;
-import io.github.camelmqttbridge.mqtt.handler.MalformedPacketHandler;
 import io.github.camelmqttbridge.mqtt.handler.MqttConnection;
 import io.github.camelmqttbridge.mqtt.handler.OutboundPublishFlow;
-import io.github.camelmqttbridge.mqtt.handler.ProtocolGuardHandler;
+import io.github.camelmqttbridge.mqtt.handler.PipelineAssembler;
 import io.github.camelmqttbridge.mqtt.handler.SubscriptionFlow;
 import io.github.camelmqttbridge.mqtt.session.PacketIdAllocator;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
@@ -30,11 +26,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
-import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -73,6 +65,7 @@ public final class MqttClient implements AutoCloseable {
     private final SubscriptionFlow subscriptions;
     private final InboundPublishFlow inbound;
     private final OutboundPublishFlow outbound;
+    private final PipelineAssembler.Flows flows;
     private final ReconnectBackoff backoff;
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final SslContext sslContext;
@@ -106,6 +99,7 @@ public final class MqttClient implements AutoCloseable {
                 options.receiveMaximum(), options.version() == MqttVersion.V5 ? options.topicAliasMaximum() : 0, options.strictFlowControl());
         this.outbound = new OutboundPublishFlow(packetIds, store, metrics, options.maxInflight(),
                 options.maxPendingPublishes(), options.outboundTopicAliases());
+        this.flows = new PipelineAssembler.Flows(inbound, outbound, subscriptions);
         this.subscriptions.onListenerAdded(inbound::rerouteUnrouted);
         this.subscriptions.onResubscribeRefused(result -> listeners.forEach(l -> l.subscriptionRefused(result)));
         this.backoff = new ReconnectBackoff(options.minReconnectDelay().toMillis(), options.maxReconnectDelay().toMillis());
@@ -362,15 +356,7 @@ public final class MqttClient implements AutoCloseable {
                                     options.tls().hostnameVerification()));
                         }
                         p.addLast("flush", new FlushConsolidationHandler(256, true));
-                        p.addLast("decoder", new MqttDecoder(options.maximumPacketSize(), 65535));
-                        p.addLast("encoder", MqttEncoder.INSTANCE);
-                        p.addLast("malformed", new MalformedPacketHandler(serverUri));
-                        p.addLast("connect", new ConnectHandler(options, clientId, serverUri, events));
-                        p.addLast("keepAlive", new KeepAliveHandler(serverUri));
-                        p.addLast("inbound", inbound);
-                        p.addLast("outbound", outbound);
-                        p.addLast("subscriptions", subscriptions);
-                        p.addLast("guard", new ProtocolGuardHandler(serverUri, options.version() == MqttVersion.V5, events));
+                        PipelineAssembler.assemble(p, true, options, clientId, serverUri, events, flows);
                     }
                 });
         ChannelFuture cf = bootstrap.connect(uri.getHost(), port(uri));
@@ -427,31 +413,15 @@ public final class MqttClient implements AutoCloseable {
             channel.close();
             return;
         }
-        MqttProperties props = connack.variableHeader().properties();
-        boolean v5 = options.version() == MqttVersion.V5;
-        boolean sessionPresent = connack.variableHeader().isSessionPresent();
-        String assigned = v5 ? PropertiesMapper.stringValue(props, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER) : null;
-        if (assigned != null) {
-            clientId = assigned;
-        }
-        Integer serverKeepAlive = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.SERVER_KEEP_ALIVE) : null;
-        Integer receiveMax = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.RECEIVE_MAXIMUM) : null;
-        Integer maxPacket = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.MAXIMUM_PACKET_SIZE) : null;
-        Integer aliasMax = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
-        Integer maxQos = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.MAXIMUM_QOS) : null;
-        Integer retain = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.RETAIN_AVAILABLE) : null;
-        ConnectResult result = new ConnectResult(serverUri, options.version(), sessionPresent, clientId,
-                serverKeepAlive != null ? serverKeepAlive : options.keepAliveSeconds(),
-                receiveMax != null ? receiveMax : 65535,
-                maxPacket != null ? maxPacket : MqttClientOptions.PROTOCOL_MAX_PACKET_SIZE,
-                aliasMax != null ? aliasMax : 0, maxQos != null ? maxQos : 2, retain == null || retain == 1);
+        ConnectResult result = PipelineAssembler.connectResult(options, serverUri, clientId, connack);
+        boolean sessionPresent = result.sessionPresent();
+        clientId = result.clientId();
         boolean reconnect = everConnected;
         boolean sessionLost = !sessionPresent && options.persistentSession() && (everConnected || hadSessionState);
         everConnected = true;
         attempt = 0;
         failuresThisRound = 0;
         current = result;
-        connection = new MqttConnection(channel, result);
         state = ConnectionState.CONNECTED;
         if (!sessionPresent && storeOpened) {
             try {
@@ -461,15 +431,11 @@ public final class MqttClient implements AutoCloseable {
                 LOG.error("Session store of client {} could not be cleared: {}", clientId, e.getMessage());
             }
         }
-        channel.pipeline().get(ProtocolGuardHandler.class).accepted();
-        channel.pipeline().get(KeepAliveHandler.class).start(result.keepAliveSeconds());
         if (sessionLost) {
             LOG.warn("Broker {} has no session for client {} (session present = false): subscriptions are made again, "
                     + "but messages it held for us while we were away may be lost", serverUri, clientId);
         }
-        inbound.connected(connection, sessionPresent);
-        subscriptions.connected(connection, sessionPresent);
-        outbound.connected(connection, sessionPresent);
+        connection = PipelineAssembler.start(channel, result, flows);
         if (reconnect) {
             metrics.onReconnect();
             LOG.info("Client {} reconnected to {} (session present: {})", clientId, serverUri, sessionPresent);
@@ -521,9 +487,7 @@ public final class MqttClient implements AutoCloseable {
         attemptChannel = null;
         lastError = cause;
         metrics.onError(cause.getMessage());
-        inbound.disconnected();
-        outbound.disconnected();
-        subscriptions.disconnected();
+        PipelineAssembler.stop(flows);
         if (state == ConnectionState.DISCONNECTED || state == ConnectionState.CLOSED) {
             return;
         }

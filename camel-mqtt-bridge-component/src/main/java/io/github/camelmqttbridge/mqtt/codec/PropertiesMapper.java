@@ -56,7 +56,9 @@ public final class PropertiesMapper {
     }
 
     public static MessageProperties fromNetty(MqttProperties props) {
-        if (props == null || props.isEmpty()) {
+        // Not props.isEmpty(): Netty keeps user properties and subscription identifiers outside the map that
+        // isEmpty() looks at, so a PUBLISH carrying only those would look empty.
+        if (props == null || props.listAll().isEmpty()) {
             return MessageProperties.NONE;
         }
         MessageProperties.Builder b = MessageProperties.builder();

@@ -11,6 +11,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Keep-alive: a PINGREQ when we have been quiet (or have heard nothing) for most of the keep-alive, and
@@ -23,15 +24,25 @@ public final class KeepAliveHandler extends ChannelDuplexHandler {
             new MqttFixedHeader(MqttMessageType.PINGREQ, false, MqttQoS.AT_MOST_ONCE, false, 0));
 
     private final String serverUri;
+    private final LongSupplier nanoClock;
     private ChannelHandlerContext ctx;
     private long keepAliveNanos;
-    private long lastWrite = System.nanoTime();
-    private long lastRead = System.nanoTime();
+    private long lastWrite;
+    private long lastRead;
+    private boolean awaitingPingResp;
     private long pingSentAt;
     private ScheduledFuture<?> tick;
 
     public KeepAliveHandler(String serverUri) {
+        this(serverUri, System::nanoTime);
+    }
+
+    /** {@code nanoClock} is the time source (tests pass one they advance together with the channel's scheduler). */
+    KeepAliveHandler(String serverUri, LongSupplier nanoClock) {
         this.serverUri = serverUri;
+        this.nanoClock = nanoClock;
+        this.lastWrite = nanoClock.getAsLong();
+        this.lastRead = lastWrite;
     }
 
     /** Called once CONNACK fixed the keep-alive (the MQTT 5 Server Keep Alive wins over ours). */
@@ -50,8 +61,8 @@ public final class KeepAliveHandler extends ChannelDuplexHandler {
     }
 
     private void check() {
-        long now = System.nanoTime();
-        if (pingSentAt != 0) {
+        long now = nanoClock.getAsLong();
+        if (awaitingPingResp) {
             if (now - pingSentAt >= keepAliveNanos) {
                 stop();
                 MqttConnection.close(ctx.channel(), new MqttConnectionLostException("No PINGRESP from " + serverUri
@@ -62,17 +73,20 @@ public final class KeepAliveHandler extends ChannelDuplexHandler {
         }
         // Ping a bit before the keep-alive runs out, and also when the broker has been silent that long.
         if (now - lastWrite >= keepAliveNanos * 3 / 4 || now - lastRead >= keepAliveNanos * 3 / 4) {
+            awaitingPingResp = true;
             pingSentAt = now;
+            // Our PINGREQ is traffic too (it does not pass our own write()): without this every tick would ping.
+            lastWrite = now;
             ctx.writeAndFlush(PINGREQ, ctx.voidPromise());
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastRead = System.nanoTime();
+        lastRead = nanoClock.getAsLong();
         if (msg instanceof MqttMessage mqtt && mqtt.fixedHeader() != null
                 && mqtt.fixedHeader().messageType() == MqttMessageType.PINGRESP) {
-            pingSentAt = 0;
+            awaitingPingResp = false;
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -81,7 +95,7 @@ public final class KeepAliveHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        lastWrite = System.nanoTime();
+        lastWrite = nanoClock.getAsLong();
         ctx.write(msg, promise);
     }
 

@@ -131,7 +131,7 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     }
 
     private void sendQos0(OutboundMessage message, CompletableFuture<PublishResult> future) {
-        if (!checkSize(message, 0, future)) {
+        if (!checkSize(message, future)) {
             return;
         }
         metrics.onPublished();
@@ -148,7 +148,7 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     }
 
     private void send(OutboundMessage message, CompletableFuture<PublishResult> future) {
-        if (!checkSize(message, 2, future)) {
+        if (!checkSize(message, future)) {
             return;
         }
         int packetId = packetIds.allocate();
@@ -174,15 +174,9 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     }
 
     /** MQTT 5 brokers announce a maximum packet size: refuse a message that would break it before sending. */
-    private boolean checkSize(OutboundMessage message, int packetIdBytes, CompletableFuture<PublishResult> future) {
+    private boolean checkSize(OutboundMessage message, CompletableFuture<PublishResult> future) {
         int max = connection.limits().maximumPacketSize();
-        long remaining = 2L + PropertiesMapper.utf8Length(message.topic()) + (message.qos() > 0 ? 2 : 0)
-                + message.payload().length;
-        if (connection.isV5()) {
-            int props = PropertiesMapper.encodedLength(message.properties()) + 3;
-            remaining += props + 4;
-        }
-        long total = remaining + 1 + (remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4);
+        long total = encodedSize(message, connection.isV5(), mayAddTopicAlias());
         if (total > max) {
             metrics.onPublishFailed();
             future.completeExceptionally(new MqttClientException("Cannot publish to '" + message.topic() + "': the packet ("
@@ -190,6 +184,28 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
             return false;
         }
         return true;
+    }
+
+    private boolean mayAddTopicAlias() {
+        return useTopicAliases && connection.isV5() && connection.limits().topicAliasMaximum() > 0;
+    }
+
+    /**
+     * The size of the PUBLISH on the wire: fixed header, topic, packet id (QoS 1/2), MQTT 5 property length
+     * and properties, payload. With {@code alias} the 3 bytes of a Topic Alias property are counted too.
+     */
+    static long encodedSize(OutboundMessage message, boolean v5, boolean alias) {
+        long remaining = 2L + PropertiesMapper.utf8Length(message.topic()) + (message.qos() > 0 ? 2 : 0)
+                + message.payload().length;
+        if (v5) {
+            int props = PropertiesMapper.encodedLength(message.properties()) + (alias ? 3 : 0);
+            remaining += variableByteIntegerSize(props) + props;
+        }
+        return 1 + variableByteIntegerSize(remaining) + remaining;
+    }
+
+    private static int variableByteIntegerSize(long value) {
+        return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 
     private MqttPublishMessage buildPublish(OutboundMessage message, int packetId, boolean dup, boolean allowAlias) {
@@ -320,6 +336,11 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
                     entry.future.complete(new PublishResult(entry.packetId, 2, 0, "received (PUBREC) before the broker lost the session"));
                 }
             } else {
+                if (!sessionPresent) {
+                    // The client cleared the store when the broker said it has no session: record the message
+                    // again before re-sending it, or a crash now would lose it.
+                    save(entry);
+                }
                 connection.write(buildPublish(entry.message, entry.packetId, sessionPresent, false));
             }
         }
@@ -342,6 +363,16 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         }
         pending.clear();
         updateMetrics();
+    }
+
+    private void save(Entry entry) {
+        OutboundMessage m = entry.message;
+        try {
+            store.saveOutbound(new StoredPublish(entry.packetId, m.topic(), m.payload(), m.qos(), m.retain(), false,
+                    PropertiesMapper.toStoreBytes(m.properties())));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Session store failed to record packet id {} again: {}", entry.packetId, e.getMessage());
+        }
     }
 
     private void forget(int packetId) {

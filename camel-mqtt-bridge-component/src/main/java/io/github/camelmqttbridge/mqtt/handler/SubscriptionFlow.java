@@ -124,12 +124,7 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
             }
             matcher.add(s.topicFilter(), active.get(s.topicFilter()));
             recovered.remove(s.topicFilter());
-            try {
-                store.saveSubscription(new StoredSubscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(),
-                        s.retainHandling(), s.subscriptionIdentifier()));
-            } catch (IOException | RuntimeException e) {
-                LOG.error("Session store failed to record the subscription to '{}': {}", s.topicFilter(), e.getMessage());
-            }
+            save(s);
         }
         submit(new Request(List.copyOf(subscriptions), null, future, null));
         listenerAdded.run();
@@ -204,12 +199,14 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
     }
 
     private Request take(int packetId, String packet) {
-        Request request = inFlight.remove(packetId);
+        Request request = inFlight.get(packetId);
         if (request == null || (packet.equals("SUBACK") != (request.subscribe != null))) {
+            // A request answered with the wrong packet type stays in flight: it is asked again on reconnect.
             connection.fail(new MqttProtocolException(0x82, "Broker " + connection.limits().serverUri() + " sent "
                     + packet + " for packet id " + packetId + ", which matches no request of ours; closing the connection"));
             return null;
         }
+        inFlight.remove(packetId);
         packetIds.release(packetId);
         return request;
     }
@@ -221,8 +218,13 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         }
         List<Integer> codes = suback.payload().reasonCodes();
         if (codes.size() != request.subscribe.size()) {
-            connection.fail(new MqttProtocolException(0x82, "Broker " + connection.limits().serverUri() + " answered "
-                    + request.subscribe.size() + " topic filters with " + codes.size() + " SUBACK codes; closing the connection"));
+            MqttProtocolException e = new MqttProtocolException(0x82, "Broker " + connection.limits().serverUri()
+                    + " answered " + request.subscribe.size() + " topic filters with " + codes.size()
+                    + " SUBACK codes; closing the connection");
+            connection.fail(e);
+            if (request.subscribed != null) {
+                request.subscribed.completeExceptionally(e);
+            }
             return;
         }
         List<SubscribeResult.FilterResult> results = new ArrayList<>();
@@ -282,6 +284,15 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void save(Subscription s) {
+        try {
+            store.saveSubscription(new StoredSubscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(),
+                    s.retainHandling(), s.subscriptionIdentifier()));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Session store failed to record the subscription to '{}': {}", s.topicFilter(), e.getMessage());
+        }
+    }
+
     private void forget(String filter) {
         try {
             store.removeSubscription(filter);
@@ -318,10 +329,25 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
                 again.add(new Subscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
                         s.subscriptionIdentifier()));
             }
+            // The client cleared the store when the broker said it has no session: record what we still want.
+            for (Active a : active.values()) {
+                save(a.subscription());
+            }
+            for (StoredSubscription s : recovered.values()) {
+                save(new Subscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
+                        s.subscriptionIdentifier()));
+            }
             if (!again.isEmpty()) {
                 LOG.info("Subscribing again to {} topic filter(s)", again.size());
-                for (int i = 0; i < again.size(); i += 100) {
-                    send(new Request(again.subList(i, Math.min(again.size(), i + 100)), null, null, null));
+                // One SUBSCRIBE carries one subscription identifier: group the filters by theirs.
+                Map<Integer, List<Subscription>> byIdentifier = new LinkedHashMap<>();
+                for (Subscription s : again) {
+                    byIdentifier.computeIfAbsent(s.subscriptionIdentifier(), k -> new ArrayList<>()).add(s);
+                }
+                for (List<Subscription> group : byIdentifier.values()) {
+                    for (int i = 0; i < group.size(); i += 100) {
+                        send(new Request(List.copyOf(group.subList(i, Math.min(group.size(), i + 100))), null, null, null));
+                    }
                 }
             }
         }

@@ -1,0 +1,89 @@
+package io.github.camelmqttbridge.mqtt.handler;
+
+import io.github.camelmqttbridge.mqtt.client.ConnectResult;
+import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
+import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+
+/**
+ * Builds the per-connection MQTT pipeline and turns an accepted CONNACK into a live connection. Shared by
+ * {@code MqttClient} (on a socket, after TLS and flush consolidation) and by the handler tests (on an
+ * {@code EmbeddedChannel}), so both run exactly the same handlers in the same order.
+ */
+public final class PipelineAssembler {
+
+    /** The long-lived flows of one client; they survive connections. */
+    public record Flows(InboundPublishFlow inbound, OutboundPublishFlow outbound, SubscriptionFlow subscriptions) {
+    }
+
+    private PipelineAssembler() {
+    }
+
+    /**
+     * Adds the MQTT handlers at the end of {@code p}. With {@code codec} false the Netty encoder/decoder are
+     * left out, so that tests can exchange {@code MqttMessage} objects directly.
+     */
+    public static void assemble(ChannelPipeline p, boolean codec, MqttClientOptions options, String clientId,
+            String serverUri, ConnectionEvents events, Flows flows) {
+        if (codec) {
+            p.addLast("decoder", new MqttDecoder(options.maximumPacketSize(), 65535));
+            p.addLast("encoder", MqttEncoder.INSTANCE);
+        }
+        p.addLast("malformed", new MalformedPacketHandler(serverUri));
+        p.addLast("connect", new ConnectHandler(options, clientId, serverUri, events));
+        p.addLast("keepAlive", new KeepAliveHandler(serverUri));
+        p.addLast("inbound", flows.inbound());
+        p.addLast("outbound", flows.outbound());
+        p.addLast("subscriptions", flows.subscriptions());
+        p.addLast("guard", new ProtocolGuardHandler(serverUri, options.version() == MqttVersion.V5, events));
+    }
+
+    /** What an accepted CONNACK allows: MQTT 5 properties override our defaults. */
+    public static ConnectResult connectResult(MqttClientOptions options, String serverUri, String clientId,
+            MqttConnAckMessage connack) {
+        MqttProperties props = connack.variableHeader().properties();
+        boolean v5 = options.version() == MqttVersion.V5;
+        boolean sessionPresent = connack.variableHeader().isSessionPresent();
+        String assigned = v5 ? PropertiesMapper.stringValue(props, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER) : null;
+        Integer serverKeepAlive = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.SERVER_KEEP_ALIVE) : null;
+        Integer receiveMax = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.RECEIVE_MAXIMUM) : null;
+        Integer maxPacket = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.MAXIMUM_PACKET_SIZE) : null;
+        Integer aliasMax = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
+        Integer maxQos = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.MAXIMUM_QOS) : null;
+        Integer retain = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.RETAIN_AVAILABLE) : null;
+        return new ConnectResult(serverUri, options.version(), sessionPresent, assigned != null ? assigned : clientId,
+                serverKeepAlive != null ? serverKeepAlive : options.keepAliveSeconds(),
+                receiveMax != null ? receiveMax : 65535,
+                maxPacket != null ? maxPacket : MqttClientOptions.PROTOCOL_MAX_PACKET_SIZE,
+                aliasMax != null ? aliasMax : 0, maxQos != null ? maxQos : 2, retain == null || retain == 1);
+    }
+
+    /**
+     * The connection is accepted: the end of the channel now counts as a lost connection, keep-alive runs
+     * with the negotiated interval, and the flows resume on the new connection (in this order: inbound acks,
+     * subscriptions, then outbound re-sends).
+     */
+    public static MqttConnection start(Channel channel, ConnectResult result, Flows flows) {
+        MqttConnection connection = new MqttConnection(channel, result);
+        channel.pipeline().get(ProtocolGuardHandler.class).accepted();
+        channel.pipeline().get(KeepAliveHandler.class).start(result.keepAliveSeconds());
+        flows.inbound().connected(connection, result.sessionPresent());
+        flows.subscriptions().connected(connection, result.sessionPresent());
+        flows.outbound().connected(connection, result.sessionPresent());
+        return connection;
+    }
+
+    /** The connection ended: the flows keep their state for the next one. */
+    public static void stop(Flows flows) {
+        flows.inbound().disconnected();
+        flows.outbound().disconnected();
+        flows.subscriptions().disconnected();
+    }
+}

@@ -1,0 +1,65 @@
+package io.github.camelmqttbridge.mqtt.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.camelmqttbridge.mqtt.client.MessageProperties;
+import io.github.camelmqttbridge.mqtt.client.UserProperty;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PropertiesMapperTest {
+
+    private static final MessageProperties FULL = MessageProperties.builder().messageExpiryInterval(0xFFFFFFFFL)
+            .contentType("application/json; charset=utf-8").payloadFormatUtf8(true).responseTopic("reply/\u00e9")
+            .correlationData(new byte[] {0, 1, (byte) 0xFF})
+            .userProperty("b", "1").userProperty("a", "2").userProperty("b", "3").userProperty("\uD83D\uDE00", "")
+            .build();
+
+    private static void assertSame(MessageProperties actual, MessageProperties expected) {
+        assertThat(actual.messageExpiryInterval()).isEqualTo(expected.messageExpiryInterval());
+        assertThat(actual.contentType()).isEqualTo(expected.contentType());
+        assertThat(actual.payloadFormatUtf8()).isEqualTo(expected.payloadFormatUtf8());
+        assertThat(actual.responseTopic()).isEqualTo(expected.responseTopic());
+        assertThat(actual.correlationData()).isEqualTo(expected.correlationData());
+        assertThat(actual.userProperties()).containsExactlyElementsOf(expected.userProperties());
+    }
+
+    @Test
+    void nettyRoundTripKeepsEverythingAndUserPropertyOrder() {
+        MessageProperties back = PropertiesMapper.fromNetty(PropertiesMapper.toNetty(FULL));
+        assertSame(back, FULL);
+        assertThat(back.userProperties()).extracting(UserProperty::key).containsExactly("b", "a", "b", "\uD83D\uDE00");
+    }
+
+    @Test
+    void storeBytesRoundTripKeepsEverything() {
+        assertSame(PropertiesMapper.fromStoreBytes(PropertiesMapper.toStoreBytes(FULL)), FULL);
+        MessageProperties partial = MessageProperties.builder().payloadFormatUtf8(false).build();
+        assertSame(PropertiesMapper.fromStoreBytes(PropertiesMapper.toStoreBytes(partial)), partial);
+        assertThat(PropertiesMapper.toStoreBytes(MessageProperties.NONE)).isEmpty();
+        assertThat(PropertiesMapper.fromStoreBytes(new byte[0]).isEmpty()).isTrue();
+        assertThat(PropertiesMapper.fromStoreBytes(null).isEmpty()).isTrue();
+    }
+
+    @Test
+    void separateUserPropertyEntriesFromTheWireAreKeptInOrder() {
+        MqttProperties p = new MqttProperties();
+        p.add(new MqttProperties.UserProperty("x", "1"));
+        p.add(new MqttProperties.UserProperty("x", "2"));
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 4));
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 7));
+        MessageProperties m = PropertiesMapper.fromNetty(p);
+        assertThat(m.userProperties()).containsExactly(new UserProperty("x", "1"), new UserProperty("x", "2"));
+        assertThat(m.subscriptionIdentifiers()).containsExactly(4, 7);
+    }
+
+    @Test
+    void emptyAndNullMapToNothing() {
+        assertThat(PropertiesMapper.toNetty(null).isEmpty()).isTrue();
+        assertThat(PropertiesMapper.fromNetty(MqttProperties.NO_PROPERTIES)).isSameAs(MessageProperties.NONE);
+        assertThat(PropertiesMapper.encodedLength(MessageProperties.NONE)).isZero();
+        assertThat(List.of(PropertiesMapper.utf8Length("\u00e9"))).containsExactly(2);
+    }
+}

@@ -1,0 +1,218 @@
+package io.github.camelmqttbridge.mqtt.handler;
+
+import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.options;
+import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.packetId;
+import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.publishPacket;
+import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.reply;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.camelmqttbridge.mqtt.client.AckMode;
+import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InboundPublishFlowTest {
+
+    private static EngineHarness subscribed(EngineHarness h) {
+        h.connect(false);
+        h.subscribe(Subscription.of("#", 2));
+        h.inbound(SubscriptionFlowTest.suback(packetId(h.<MqttMessage>out()), 2));
+        return h;
+    }
+
+    private static String types(List<MqttMessage> messages) {
+        StringBuilder b = new StringBuilder();
+        for (MqttMessage m : messages) {
+            b.append(m.fixedHeader().messageType()).append(':').append(packetId(m)).append(' ');
+        }
+        return b.toString().trim();
+    }
+
+    @Test
+    void qos1IsAcknowledgedOnlyWhenTheApplicationSaysSo() {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            h.inbound(publishPacket("a/b", 1, 10));
+            assertThat(h.received).singleElement().satisfies(m -> {
+                assertThat(m.topic()).isEqualTo("a/b");
+                assertThat(m.qos()).isEqualTo(1);
+                assertThat(m.packetId()).isEqualTo(10);
+            });
+            assertThat(h.allOut()).isEmpty();
+            h.received.get(0).acknowledge();
+            assertThat(types(h.allOut())).isEqualTo("PUBACK:10");
+            h.received.get(0).acknowledge();
+            assertThat(h.allOut()).as("acknowledge is idempotent").isEmpty();
+        }
+    }
+
+    @Test
+    void acksLeaveInArrivalOrder() {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            h.inbound(publishPacket("a", 1, 1));
+            h.inbound(publishPacket("a", 1, 2));
+            h.inbound(publishPacket("a", 2, 3));
+            h.received.get(1).acknowledge();
+            assertThat(h.allOut()).as("#2 waits for #1").isEmpty();
+            h.received.get(2).acknowledge();
+            assertThat(h.allOut()).isEmpty();
+            h.received.get(0).acknowledge();
+            assertThat(types(h.allOut())).isEqualTo("PUBACK:1 PUBACK:2 PUBREC:3");
+        }
+    }
+
+    @Test
+    void acknowledgeFromAnotherThreadHopsToTheEventLoop() throws Exception {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            h.inbound(publishPacket("a", 1, 5));
+            Thread worker = new Thread(() -> h.received.get(0).acknowledge(), "app-worker");
+            worker.start();
+            worker.join();
+            assertThat(h.received.get(0).isAcknowledged()).isTrue();
+            assertThat(h.allOut()).as("nothing written from the worker thread").isEmpty();
+            assertThat(h.inbound.heldCount()).isEqualTo(1);
+            h.channel.runPendingTasks();
+            assertThat(types(h.allOut())).isEqualTo("PUBACK:5");
+            assertThat(h.inbound.heldCount()).isZero();
+        }
+    }
+
+    @Test
+    void qos2DuplicateIsNotDeliveredTwiceAndPubrelGetsPubcomp() throws Exception {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            h.inbound(publishPacket("a", 2, 7));
+            // re-sent while the application still works on it
+            h.inbound(publishPacket("a", 2, 7, true, MqttProperties.NO_PROPERTIES));
+            assertThat(h.received).hasSize(1);
+            assertThat(h.allOut()).isEmpty();
+            h.received.get(0).acknowledge();
+            assertThat(types(h.allOut())).isEqualTo("PUBREC:7");
+            assertThat(h.store.open("test-client").inboundAwaitingRelease()).containsExactly(7);
+            // re-sent after PUBREC (PUBREC lost): answered again, not delivered
+            h.inbound(publishPacket("a", 2, 7, true, MqttProperties.NO_PROPERTIES));
+            assertThat(h.received).hasSize(1);
+            assertThat(types(h.allOut())).isEqualTo("PUBREC:7");
+            assertThat(h.metrics.duplicatesSuppressed()).isEqualTo(2);
+            h.inbound(reply(MqttMessageType.PUBREL, 7));
+            MqttMessage pubcomp = h.out();
+            assertThat(pubcomp.fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBCOMP);
+            assertThat(packetId(pubcomp)).isEqualTo(7);
+            assertThat(h.store.open("test-client").inboundAwaitingRelease()).isEmpty();
+            // after PUBCOMP the id is free: a new message with it is delivered
+            h.inbound(publishPacket("a", 2, 7));
+            assertThat(h.received).hasSize(2);
+        }
+    }
+
+    @Test
+    void pubrelForUnknownIdGetsPacketIdNotFoundOnV5() {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            h.inbound(reply(MqttMessageType.PUBREL, 99));
+            MqttMessage pubcomp = h.out();
+            assertThat(((MqttPubReplyMessageVariableHeader) pubcomp.variableHeader()).reasonCode()).isEqualTo((byte) 0x92);
+            assertThat(h.channel.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void exceedingOurReceiveMaximumIsDisconnectedWith0x93() {
+        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).receiveMaximum(2).build()))) {
+            h.inbound(publishPacket("a", 1, 1));
+            h.inbound(publishPacket("a", 1, 2));
+            assertThat(h.channel.isOpen()).isTrue();
+            h.inbound(publishPacket("a", 1, 3));
+            assertThat(h.received).hasSize(2);
+            assertThat(EngineHarness.disconnectReason(h.out())).isEqualTo(0x93);
+            assertThat(h.channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void readingPausesAtReceiveMaximumAndResumesAfterAck() {
+        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).receiveMaximum(2).build()))) {
+            h.inbound(publishPacket("a", 1, 1));
+            assertThat(h.channel.config().isAutoRead()).isTrue();
+            h.inbound(publishPacket("a", 1, 2));
+            assertThat(h.channel.config().isAutoRead()).isFalse();
+            h.received.get(1).acknowledge();
+            assertThat(h.channel.config().isAutoRead()).isTrue();
+            assertThat(h.allOut()).isEmpty();
+            h.received.get(0).acknowledge();
+            assertThat(types(h.allOut())).isEqualTo("PUBACK:1 PUBACK:2");
+        }
+    }
+
+    @Test
+    void inboundTopicAliasIsResolvedAndUnknownAliasIsAProtocolError() {
+        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).topicAliasMaximum(4).build()))) {
+            MqttProperties alias = EngineHarness.props(MqttPropertyType.TOPIC_ALIAS, 3);
+            h.inbound(publishPacket("long/topic/name", 0, 0, false, alias));
+            h.inbound(publishPacket("", 0, 0, false, alias));
+            assertThat(h.received).extracting(m -> m.topic()).containsExactly("long/topic/name", "long/topic/name");
+            h.inbound(publishPacket("", 0, 0, false, EngineHarness.props(MqttPropertyType.TOPIC_ALIAS, 2)));
+            assertThat(EngineHarness.disconnectReason(h.out())).isEqualTo(0x82);
+            assertThat(h.connectionsClosed).singleElement().extracting(Throwable::getMessage).asString()
+                    .contains("alias 2");
+        }
+        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).topicAliasMaximum(4).build()))) {
+            h.inbound(publishPacket("x", 0, 0, false, EngineHarness.props(MqttPropertyType.TOPIC_ALIAS, 5)));
+            assertThat(EngineHarness.disconnectReason(h.out())).isEqualTo(0x94);
+        }
+    }
+
+    @Test
+    void autoAckModeAcknowledgesAtOnce() {
+        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).ackMode(AckMode.AUTO).build()))) {
+            h.inbound(publishPacket("a", 1, 1));
+            h.inbound(publishPacket("a", 2, 2));
+            assertThat(types(h.allOut())).isEqualTo("PUBACK:1 PUBREC:2");
+            assertThat(h.inbound.heldCount()).isZero();
+        }
+    }
+
+    @Test
+    void properties5AreDelivered() {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            MqttProperties p = new MqttProperties();
+            p.add(new MqttProperties.StringProperty(MqttPropertyType.CONTENT_TYPE.value(), "text/plain"));
+            p.add(new MqttProperties.UserProperty("k", "1"));
+            p.add(new MqttProperties.UserProperty("k", "2"));
+            p.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 9));
+            h.inbound(publishPacket("a", 0, 0, false, p));
+            var props = h.received.get(0).properties();
+            assertThat(props.contentType()).isEqualTo("text/plain");
+            assertThat(props.userProperties()).extracting(u -> u.value()).containsExactly("1", "2");
+            assertThat(props.subscriptionIdentifiers()).containsExactly(9);
+        }
+    }
+
+    @Test
+    void userPropertiesAloneAreDelivered() {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            MqttProperties p = new MqttProperties();
+            p.add(new MqttProperties.UserProperty("only", "me"));
+            h.inbound(publishPacket("a", 0, 0, false, p));
+            assertThat(h.received.get(0).properties().userProperties()).extracting(u -> u.value()).containsExactly("me");
+        }
+    }
+
+    @Test
+    void ackMadeWhileOfflineIsSentOnTheNextConnectionAndQos2ResendIsNotDeliveredAgain() {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            h.inbound(publishPacket("a", 2, 4));
+            h.dropConnection();
+            h.received.get(0).acknowledge();
+            h.connect(true);
+            assertThat(types(h.allOut())).isEqualTo("PUBREC:4");
+            // the broker's re-send crossed our PUBREC: answered, not delivered twice
+            h.inbound(publishPacket("a", 2, 4, true, MqttProperties.NO_PROPERTIES));
+            assertThat(h.received).hasSize(1);
+            assertThat(types(h.allOut())).isEqualTo("PUBREC:4");
+        }
+    }
+}
