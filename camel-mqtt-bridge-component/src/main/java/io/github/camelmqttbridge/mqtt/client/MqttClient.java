@@ -94,13 +94,10 @@ public final class MqttClient implements AutoCloseable {
         this.loop = group.next();
         this.store = options.sessionStore().get();
         this.clientId = options.clientId();
-        this.subscriptions = new SubscriptionFlow(packetIds, store);
-        this.inbound = new InboundPublishFlow(loop, store, metrics, subscriptions, options.ackMode(),
-                options.receiveMaximum(), options.version() == MqttVersion.V5 ? options.topicAliasMaximum() : 0, options.strictFlowControl());
-        this.outbound = new OutboundPublishFlow(packetIds, store, metrics, options.maxInflight(),
-                options.maxPendingPublishes(), options.outboundTopicAliases());
-        this.flows = new PipelineAssembler.Flows(inbound, outbound, subscriptions);
-        this.subscriptions.onListenerAdded(inbound::rerouteUnrouted);
+        this.flows = PipelineAssembler.Flows.create(loop, store, metrics, packetIds, options);
+        this.subscriptions = flows.subscriptions();
+        this.inbound = flows.inbound();
+        this.outbound = flows.outbound();
         this.subscriptions.onResubscribeRefused(result -> listeners.forEach(l -> l.subscriptionRefused(result)));
         this.backoff = new ReconnectBackoff(options.minReconnectDelay().toMillis(), options.maxReconnectDelay().toMillis());
         boolean anyTls = options.serverUris().stream().anyMatch(MqttClient::isTls);
@@ -207,6 +204,11 @@ public final class MqttClient implements AutoCloseable {
         try {
             if (subscriptionList.isEmpty()) {
                 throw new IllegalArgumentException("subscribe() needs at least one topic filter");
+            }
+            if (subscriptionList.stream().map(Subscription::subscriptionIdentifier).distinct().count() > 1) {
+                // One SUBSCRIBE packet carries one identifier: mixing them would silently mislabel filters.
+                throw new IllegalArgumentException("All topic filters of one subscribe() call must share one "
+                        + "subscription identifier; subscribe separately for different identifiers");
             }
             for (Subscription s : subscriptionList) {
                 TopicFilters.validateFilter(s.topicFilter());

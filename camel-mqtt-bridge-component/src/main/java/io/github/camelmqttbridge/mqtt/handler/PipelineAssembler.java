@@ -1,11 +1,15 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
+import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
 import io.github.camelmqttbridge.mqtt.client.ConnectResult;
 import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
 import io.github.camelmqttbridge.mqtt.client.MqttVersion;
 import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
+import io.github.camelmqttbridge.mqtt.session.PacketIdAllocator;
+import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -21,6 +25,19 @@ public final class PipelineAssembler {
 
     /** The long-lived flows of one client; they survive connections. */
     public record Flows(InboundPublishFlow inbound, OutboundPublishFlow outbound, SubscriptionFlow subscriptions) {
+
+        /** The flows of one client, wired to each other, configured from {@code options}. */
+        public static Flows create(EventLoop loop, SessionStore store, ClientMetrics metrics, PacketIdAllocator packetIds,
+                MqttClientOptions options) {
+            SubscriptionFlow subscriptions = new SubscriptionFlow(packetIds, store);
+            InboundPublishFlow inbound = new InboundPublishFlow(loop, store, metrics, subscriptions, options.ackMode(),
+                    options.receiveMaximum(), options.version() == MqttVersion.V5 ? options.topicAliasMaximum() : 0,
+                    options.strictFlowControl());
+            OutboundPublishFlow outbound = new OutboundPublishFlow(packetIds, store, metrics, options.maxInflight(),
+                    options.maxPendingPublishes(), options.outboundTopicAliases());
+            subscriptions.onListenerAdded(inbound::rerouteUnrouted);
+            return new Flows(inbound, outbound, subscriptions);
+        }
     }
 
     private PipelineAssembler() {

@@ -82,13 +82,10 @@ final class EngineHarness implements ConnectionEvents, AutoCloseable {
             throw new IllegalStateException(e);
         }
         this.loop = new TestLoop(() -> channel.eventLoop());
-        this.subscriptions = new SubscriptionFlow(packetIds, store);
-        this.inbound = new InboundPublishFlow(loop, store, metrics, subscriptions, options.ackMode(),
-                options.receiveMaximum(), options.version() == MqttVersion.V5 ? options.topicAliasMaximum() : 0);
-        this.outbound = new OutboundPublishFlow(packetIds, store, metrics, options.maxInflight(),
-                options.maxPendingPublishes(), options.outboundTopicAliases());
-        this.subscriptions.onListenerAdded(inbound::rerouteUnrouted);
-        this.flows = new PipelineAssembler.Flows(inbound, outbound, subscriptions);
+        this.flows = PipelineAssembler.Flows.create(loop, store, metrics, packetIds, options);
+        this.subscriptions = flows.subscriptions();
+        this.inbound = flows.inbound();
+        this.outbound = flows.outbound();
     }
 
     static MqttClientOptions.Builder options(MqttVersion version) {

@@ -120,8 +120,8 @@ class InboundPublishFlowTest {
     }
 
     @Test
-    void exceedingOurReceiveMaximumIsDisconnectedWith0x93() {
-        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).receiveMaximum(2).build()))) {
+    void exceedingOurReceiveMaximumIsDisconnectedWith0x93WhenFlowControlIsStrict() {
+        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).receiveMaximum(2).strictFlowControl(true).build()))) {
             h.inbound(publishPacket("a", 1, 1));
             h.inbound(publishPacket("a", 1, 2));
             assertThat(h.channel.isOpen()).isTrue();
@@ -129,6 +129,20 @@ class InboundPublishFlowTest {
             assertThat(h.received).hasSize(2);
             assertThat(EngineHarness.disconnectReason(h.out())).isEqualTo(0x93);
             assertThat(h.channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void exceedingOurReceiveMaximumIsToleratedAndCountedByDefault() {
+        // Mosquitto 2.0 overshoots a client's Receive Maximum under load; closing would only make it resend.
+        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).receiveMaximum(2).build()))) {
+            h.inbound(publishPacket("a", 1, 1));
+            h.inbound(publishPacket("a", 1, 2));
+            h.inbound(publishPacket("a", 1, 3));
+            assertThat(h.received).hasSize(3);
+            assertThat(h.channel.isOpen()).isTrue();
+            assertThat(h.metrics.receiveMaximumExceeded()).isEqualTo(1);
+            assertThat(h.channel.config().isAutoRead()).isFalse();
         }
     }
 
