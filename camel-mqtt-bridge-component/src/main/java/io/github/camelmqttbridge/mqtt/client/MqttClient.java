@@ -228,7 +228,8 @@ public final class MqttClient implements AutoCloseable {
         onLoop(future, () -> {
             if (state == ConnectionState.CLOSED) {
                 future.completeExceptionally(new MqttClientException("Client " + clientId + " is closed"));
-            } else {
+            } else if (openStore(future)) {
+                // The store must be open (and, for a clean start, cleared) before the subscription is recorded.
                 subscriptions.subscribe(subscriptionList, listener, future);
             }
         });
@@ -241,7 +242,11 @@ public final class MqttClient implements AutoCloseable {
 
     public CompletableFuture<Void> unsubscribe(List<String> topicFilters) {
         CompletableFuture<Void> future = new CompletableFuture<>();
-        onLoop(future, () -> subscriptions.unsubscribe(topicFilters, future));
+        onLoop(future, () -> {
+            if (openStore(future)) {
+                subscriptions.unsubscribe(topicFilters, future);
+            }
+        });
         return future;
     }
 
