@@ -56,7 +56,10 @@ public final class PropertiesMapper {
     }
 
     public static MessageProperties fromNetty(MqttProperties props) {
-        if (props == null || props.isEmpty()) {
+        // Netty keeps user properties and subscription identifiers outside the map that
+        // MqttProperties.isEmpty() looks at: a PUBLISH carrying only those would look empty.
+        if (props == null || (props.isEmpty() && props.getProperties(MqttPropertyType.USER_PROPERTY.value()).isEmpty()
+                && props.getProperties(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()).isEmpty())) {
             return MessageProperties.NONE;
         }
         MessageProperties.Builder b = MessageProperties.builder();
