@@ -122,7 +122,10 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (qos > 0 && connection.isV5() && unacknowledged.size() + awaitingRelease.size() >= receiveMaximum) {
+        // Only messages still waiting for the application's acknowledge count here. QoS 2 ids already answered
+        // with PUBREC and waiting for PUBREL cost us nothing but an int, and Mosquitto 2.0 frees the slot on
+        // PUBREC (not PUBCOMP): counting them made us disconnect a healthy broker under QoS 2 load.
+        if (qos > 0 && connection.isV5() && unacknowledged.size() >= receiveMaximum) {
             connection.fail(new MqttProtocolException(0x93, "Broker " + connection.limits().serverUri()
                     + " exceeded our Receive Maximum of " + receiveMaximum + " unacknowledged messages; closing the connection"));
             return;
