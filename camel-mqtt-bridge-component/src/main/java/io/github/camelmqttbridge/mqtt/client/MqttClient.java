@@ -456,7 +456,8 @@ public final class MqttClient implements AutoCloseable {
         if (!sessionPresent && storeOpened) {
             try {
                 store.clear();
-                // Subscriptions are still wanted: the flow re-makes and re-records them.
+                // Subscriptions are still wanted: the flow re-makes them and records them again.
+                subscriptions.recordAll();
             } catch (IOException | RuntimeException e) {
                 LOG.error("Session store of client {} could not be cleared: {}", clientId, e.getMessage());
             }
