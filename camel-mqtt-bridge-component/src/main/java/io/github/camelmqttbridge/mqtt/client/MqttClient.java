@@ -224,7 +224,8 @@ public final class MqttClient implements AutoCloseable {
         onLoop(future, () -> {
             if (state == ConnectionState.CLOSED) {
                 future.completeExceptionally(new MqttClientException("Client " + clientId + " is closed"));
-            } else {
+            } else if (openStore(future)) {
+                // The store must be open (and, for a clean start, cleared) before the subscription is recorded.
                 subscriptions.subscribe(subscriptionList, listener, future);
             }
         });
@@ -237,7 +238,11 @@ public final class MqttClient implements AutoCloseable {
 
     public CompletableFuture<Void> unsubscribe(List<String> topicFilters) {
         CompletableFuture<Void> future = new CompletableFuture<>();
-        onLoop(future, () -> subscriptions.unsubscribe(topicFilters, future));
+        onLoop(future, () -> {
+            if (openStore(future)) {
+                subscriptions.unsubscribe(topicFilters, future);
+            }
+        });
         return future;
     }
 
@@ -428,7 +433,8 @@ public final class MqttClient implements AutoCloseable {
         if (!sessionPresent && storeOpened) {
             try {
                 store.clear();
-                // Subscriptions are still wanted: the flow re-makes and re-records them.
+                // Subscriptions are still wanted: the flow re-makes them and records them again.
+                subscriptions.recordAll();
             } catch (IOException | RuntimeException e) {
                 LOG.error("Session store of client {} could not be cleared: {}", clientId, e.getMessage());
             }

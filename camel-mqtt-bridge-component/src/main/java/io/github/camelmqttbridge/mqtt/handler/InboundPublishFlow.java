@@ -125,8 +125,10 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (qos > 0 && connection.isV5() && unacknowledged.size() + awaitingRelease.size() >= receiveMaximum
-                && !receiveMaximumExceeded()) {
+        // Only messages still waiting for the application's acknowledge count here. QoS 2 ids already answered
+        // with PUBREC and waiting for PUBREL cost us nothing but an int, and Mosquitto 2.0 frees the slot on
+        // PUBREC (not PUBCOMP).
+        if (qos > 0 && connection.isV5() && unacknowledged.size() >= receiveMaximum && !receiveMaximumExceeded()) {
             return;
         }
         InboundDelivery delivery = new InboundDelivery(this, topic, ByteBufUtil.getBytes(publish.payload()), qos,

@@ -301,6 +301,27 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Writes every wanted subscription (active or recovered) to the store again: called after the store was
+     * cleared because the broker had no session, so that the cleared store still knows what to re-make.
+     */
+    public void recordAll() {
+        List<StoredSubscription> wanted = new ArrayList<>();
+        for (Active a : active.values()) {
+            Subscription s = a.subscription();
+            wanted.add(new StoredSubscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(),
+                    s.retainHandling(), s.subscriptionIdentifier()));
+        }
+        wanted.addAll(recovered.values());
+        for (StoredSubscription s : wanted) {
+            try {
+                store.saveSubscription(s);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Session store failed to record the subscription to '{}': {}", s.topicFilter(), e.getMessage());
+            }
+        }
+    }
+
     public void connected(MqttConnection connection, boolean sessionPresent) {
         this.connection = connection;
         // Requests that were on the wire when the last connection died: ask again (SUBSCRIBE is idempotent).
