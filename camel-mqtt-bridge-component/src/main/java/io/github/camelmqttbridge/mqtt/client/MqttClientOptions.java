@@ -18,6 +18,10 @@ public final class MqttClientOptions {
 
     /** Largest value the MQTT variable byte integer can carry for a remaining length. */
     public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_455;
+    /** MQTT 5: the broker's Receive Maximum lowers it further. */
+    public static final int DEFAULT_MAX_INFLIGHT_V5 = 1000;
+    /** MQTT 3.1.1 has no Receive Maximum: stay within what common brokers accept (Mosquitto: 20). */
+    public static final int DEFAULT_MAX_INFLIGHT_V3 = 20;
 
     private final List<URI> serverUris;
     private final String clientId;
@@ -60,7 +64,9 @@ public final class MqttClientOptions {
         this.connectTimeout = b.connectTimeout;
         this.will = b.will;
         this.receiveMaximum = b.receiveMaximum;
-        this.maxInflight = b.maxInflight;
+        // MQTT 3.1.1 brokers cannot tell us their limit; Mosquitto's default (20) silently drops QoS 2 beyond it.
+        this.maxInflight = b.maxInflight != null ? b.maxInflight
+                : version == MqttVersion.V5 ? DEFAULT_MAX_INFLIGHT_V5 : DEFAULT_MAX_INFLIGHT_V3;
         this.maximumPacketSize = b.maximumPacketSize;
         this.topicAliasMaximum = b.topicAliasMaximum;
         this.outboundTopicAliases = b.outboundTopicAliases;
@@ -215,7 +221,7 @@ public final class MqttClientOptions {
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Will will;
         private int receiveMaximum = 100;
-        private int maxInflight = 1000;
+        private Integer maxInflight;
         private int maximumPacketSize = 16 * 1024 * 1024;
         private int topicAliasMaximum = 16;
         private boolean outboundTopicAliases;
@@ -315,7 +321,10 @@ public final class MqttClientOptions {
             return this;
         }
 
-        /** Our cap on unacknowledged outbound QoS 1/2 messages; the broker's Receive Maximum may lower it. */
+        /**
+         * Our cap on unacknowledged outbound QoS 1/2 messages; an MQTT 5 broker's Receive Maximum may lower it.
+         * Default {@value #DEFAULT_MAX_INFLIGHT_V5} for MQTT 5 and {@value #DEFAULT_MAX_INFLIGHT_V3} for 3.1.1.
+         */
         public Builder maxInflight(int maxInflight) {
             if (maxInflight < 1 || maxInflight > 65535) {
                 throw new IllegalArgumentException("maxInflight must be 1..65535, was " + maxInflight);
