@@ -228,7 +228,8 @@ public final class MqttClient implements AutoCloseable {
         onLoop(future, () -> {
             if (state == ConnectionState.CLOSED) {
                 future.completeExceptionally(new MqttClientException("Client " + clientId + " is closed"));
-            } else {
+            } else if (openStore(future)) {
+                // Before connect() the store is not open yet: open it now so the subscription is recorded.
                 subscriptions.subscribe(subscriptionList, listener, future);
             }
         });

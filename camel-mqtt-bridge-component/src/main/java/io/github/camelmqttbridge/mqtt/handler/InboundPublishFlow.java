@@ -64,6 +64,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     private MqttConnection connection;
     private int held;
     private boolean readingPaused;
+    private boolean receiveMaximumExceededLogged;
 
     public InboundPublishFlow(EventLoop loop, SessionStore store, ClientMetrics metrics, SubscriptionFlow subscriptions,
             AckMode ackMode, int receiveMaximum, int topicAliasMaximum) {
@@ -122,10 +123,14 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (qos > 0 && connection.isV5() && unacknowledged.size() + awaitingRelease.size() >= receiveMaximum) {
-            connection.fail(new MqttProtocolException(0x93, "Broker " + connection.limits().serverUri()
-                    + " exceeded our Receive Maximum of " + receiveMaximum + " unacknowledged messages; closing the connection"));
-            return;
+        if (qos > 0 && connection.isV5() && unacknowledged.size() + awaitingRelease.size() >= receiveMaximum
+                && !receiveMaximumExceededLogged) {
+            // MQTT 5 lets us DISCONNECT with 0x93 here, but Mosquitto 2.0 overshoots by a message or two when
+            // several PUBACKs arrive together; dropping the connection would lose a clean session and flap.
+            // Reading is paused once the window is full, so the overshoot stays bounded: accept and say so once.
+            receiveMaximumExceededLogged = true;
+            LOG.warn("Broker {} exceeded our Receive Maximum of {} unacknowledged messages; accepting the message"
+                    + " (reported once per connection)", connection.limits().serverUri(), receiveMaximum);
         }
         InboundDelivery delivery = new InboundDelivery(this, topic, ByteBufUtil.getBytes(publish.payload()), qos,
                 publish.fixedHeader().isRetain(), publish.fixedHeader().isDup(), packetId,
@@ -274,6 +279,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
 
     public void connected(MqttConnection connection, boolean sessionPresent) {
         this.connection = connection;
+        this.receiveMaximumExceededLogged = false;
         if (!sessionPresent) {
             // The broker forgot its side: old packet ids mean nothing now. Messages still being processed
             // will be acknowledged into the void; the broker no longer expects those acks.
