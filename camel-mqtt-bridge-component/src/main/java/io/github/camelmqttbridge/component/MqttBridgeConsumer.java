@@ -1,0 +1,398 @@
+package io.github.camelmqttbridge.component;
+
+import io.github.camelmqttbridge.component.health.MqttBridgeClientHealthCheck;
+import io.github.camelmqttbridge.mqtt.client.AckMode;
+import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
+import io.github.camelmqttbridge.mqtt.client.ConnectionListener;
+import io.github.camelmqttbridge.mqtt.client.InboundMessage;
+import io.github.camelmqttbridge.mqtt.client.MqttClient;
+import io.github.camelmqttbridge.mqtt.client.SubscribeResult;
+import io.github.camelmqttbridge.mqtt.client.Subscription;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives from the broker with its own client and acknowledges after the route: see {@link MqttBridgeEndpoint} for
+ * the acknowledgement, failure, backpressure and ordering policy.
+ */
+@ManagedResource(description = "MQTT Bridge consumer")
+public class MqttBridgeConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttBridgeConsumer.class);
+
+    /** One received message on its way through the route, possibly several times. */
+    private static final class Delivery {
+        final InboundMessage message;
+        int attempts;
+
+        Delivery(InboundMessage message) {
+            this.message = message;
+        }
+    }
+
+    private final MqttBridgeConfiguration config;
+    private final Object queuesLock = new Object();
+    /** Ordered mode: per topic, the delivery being processed (head) and those waiting behind it. */
+    private final Map<String, ArrayDeque<Delivery>> topicQueues = new HashMap<>();
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder redelivered = new LongAdder();
+    private volatile MqttClient client;
+    private volatile String problem;
+    private ExecutorService workers;
+    private ScheduledExecutorService redeliveries;
+
+    public MqttBridgeConsumer(MqttBridgeEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.config = endpoint.getConfiguration();
+    }
+
+    @Override
+    public MqttBridgeEndpoint getEndpoint() {
+        return (MqttBridgeEndpoint) super.getEndpoint();
+    }
+
+    /** The engine client, for tests and health checks; null while stopped. */
+    public MqttClient getClient() {
+        return client;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        if (getEndpoint().getComponent().isHealthCheckConsumerEnabled()) {
+            setHealthCheck(new MqttBridgeClientHealthCheck("consumer:mqtt-bridge-" + getRouteId(), () -> client,
+                    () -> problem));
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        MqttBridgeEndpoint endpoint = getEndpoint();
+        List<String> filters = endpoint.topicFilters();
+        String clientId = endpoint.resolveClientId();
+        int window = Math.max(1, Math.min(config.getReceiveMaximum(), config.getMaxInflight()));
+        AckMode ackMode = config.isAckAfterProcessing() ? AckMode.MANUAL : AckMode.AUTO;
+        String name = "MqttBridgeConsumer[" + endpoint.getTopics() + "]";
+        workers = endpoint.getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, name, Math.max(1, config.getPoolSize()));
+        redeliveries = endpoint.getCamelContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, name + "-redelivery");
+        problem = null;
+        MqttClient c = new MqttClient(endpoint.clientOptions(clientId, ackMode, window));
+        c.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void subscriptionRefused(SubscribeResult result) {
+                problem = "After the broker lost the session, re-subscribing was refused: " + result.refused();
+                LOG.error("Consumer of mqtt-bridge:{}: {}", endpoint.getTopics(), problem);
+            }
+
+            @Override
+            public void sessionLost() {
+                LOG.warn("Consumer of mqtt-bridge:{}: the broker lost the session of client {}; messages it held may be"
+                        + " gone", endpoint.getTopics(), c.clientId());
+            }
+        });
+        List<Subscription> subscriptions = new ArrayList<>();
+        for (String filter : filters) {
+            subscriptions.add(new Subscription(filter, config.getQos(), config.isNoLocal(), config.isRetainAsPublished(),
+                    config.getRetainHandling(), 0));
+        }
+        long timeoutMillis = Math.max(1, config.getConnectionTimeout()) * 1000L + 5000L;
+        try {
+            // Subscribe first: a persistent session's backlog arrives right after CONNACK and must find us.
+            var subscribed = c.subscribe(subscriptions, this::onMessage);
+            c.connect().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            SubscribeResult result = subscribed.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            for (SubscribeResult.FilterResult f : result.filters()) {
+                if (f.downgraded()) {
+                    LOG.warn("Consumer of mqtt-bridge:{}: broker granted QoS {} instead of {} for '{}'",
+                            endpoint.getTopics(), f.grantedQos(), f.requestedQos(), f.topicFilter());
+                }
+            }
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            closeQuietly(c);
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String why = e instanceof TimeoutException ? "no answer within " + timeoutMillis + " ms" : cause.getMessage();
+            throw new MqttBridgeException("Consumer of mqtt-bridge:" + endpoint.getTopics() + " (client " + clientId + " at "
+                    + config.getBrokerUrl() + ") could not subscribe to " + filters + ": " + why, cause);
+        }
+        client = c;
+        LOG.info("Consumer of mqtt-bridge:{} subscribed as {} (QoS {}, ackMode {}, window {}, {})", endpoint.getTopics(),
+                c.clientId(), config.getQos(), config.getAckMode(), window,
+                config.isParallelProcessing() ? "parallel" : "ordered per topic");
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        MqttClient c = client;
+        if (redeliveries != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(redeliveries);
+            redeliveries = null;
+        }
+        if (workers != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers, 5000);
+            workers = null;
+        }
+        synchronized (queuesLock) {
+            // Unacknowledged: the broker keeps them for a persistent session.
+            topicQueues.clear();
+        }
+        if (c != null) {
+            closeQuietly(c);
+        }
+        client = null;
+        super.doStop();
+    }
+
+    private static void closeQuietly(MqttClient c) {
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the MQTT client failed: {}", e.toString());
+        }
+    }
+
+    // ---- dispatch (event loop -> worker pool) ----
+
+    private void onMessage(InboundMessage message) {
+        Delivery delivery = new Delivery(message);
+        if (config.isParallelProcessing()) {
+            submit(delivery);
+            return;
+        }
+        boolean first;
+        synchronized (queuesLock) {
+            ArrayDeque<Delivery> queue = topicQueues.computeIfAbsent(message.topic(), t -> new ArrayDeque<>());
+            queue.add(delivery);
+            first = queue.size() == 1;
+        }
+        if (first) {
+            submit(delivery);
+        }
+    }
+
+    private void submit(Delivery delivery) {
+        ExecutorService pool = workers;
+        if (pool == null || !isRunAllowed()) {
+            return; // stopping: stays unacknowledged
+        }
+        try {
+            pool.execute(() -> process(delivery));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Consumer is stopping; message on '{}' stays unacknowledged", delivery.message.topic());
+        }
+    }
+
+    private void process(Delivery delivery) {
+        if (!isRunAllowed()) {
+            return;
+        }
+        Exchange exchange = createExchange(false);
+        try {
+            populate(exchange, delivery);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            done(delivery, exchange);
+            return;
+        }
+        try {
+            getAsyncProcessor().process(exchange, doneSync -> done(delivery, exchange));
+        } catch (Throwable e) {
+            exchange.setException(e);
+            done(delivery, exchange);
+        }
+    }
+
+    private void populate(Exchange exchange, Delivery delivery) {
+        MqttBridgeMessages.toCamel(delivery.message, exchange.getIn());
+        exchange.getIn().setHeader(MqttBridgeConstants.REDELIVERY_COUNTER, delivery.attempts);
+        exchange.setProperty(MqttBridgeMessages.RECEIVED_TOPIC_PROPERTY, delivery.message.topic());
+    }
+
+    // ---- completion: ack, or redeliver after a back-off ----
+
+    private void done(Delivery delivery, Exchange exchange) {
+        Throwable error = exchange.getException();
+        boolean failed = error != null || exchange.isRollbackOnly();
+        InboundMessage m = delivery.message;
+        try {
+            if (!failed) {
+                completed.increment();
+                acknowledge(m);
+                next(delivery);
+                return;
+            }
+            failures.increment();
+            String why = error != null ? error.getClass().getSimpleName() + ": " + error.getMessage() : "rollback";
+            if (!config.isAckAfterProcessing()) {
+                LOG.warn("Exchange for the message on '{}' failed ({}); ackMode=onReceive already acknowledged it, so it"
+                        + " is not redelivered", m.topic(), why);
+                acknowledge(m);
+                next(delivery);
+            } else if (config.getMaximumRedeliveries() >= 0 && delivery.attempts >= config.getMaximumRedeliveries()) {
+                LOG.error("Exchange for the message on '{}' failed ({}) after {} redeliveries (maximumRedeliveries); "
+                        + "acknowledging and dropping it", m.topic(), why, delivery.attempts);
+                acknowledge(m);
+                next(delivery);
+            } else {
+                long delay = redeliveryDelay(delivery.attempts);
+                delivery.attempts++;
+                LOG.warn("Exchange for the message on '{}' failed ({}); it stays unacknowledged and is redelivered in {} ms"
+                        + " (redelivery {})", m.topic(), why, delay, delivery.attempts);
+                scheduleRedelivery(delivery, delay);
+            }
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private long redeliveryDelay(int attempts) {
+        long base = Math.max(0, config.getRedeliveryDelay());
+        long max = Math.max(base, config.getMaxRedeliveryDelay());
+        long delay = base;
+        for (int i = 0; i < attempts && delay < max; i++) {
+            delay = delay * 2;
+        }
+        return Math.min(delay, max);
+    }
+
+    private void scheduleRedelivery(Delivery delivery, long delay) {
+        ScheduledExecutorService scheduler = redeliveries;
+        if (scheduler == null || !isRunAllowed()) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> {
+                redelivered.increment();
+                submit(delivery);
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Consumer is stopping; message on '{}' stays unacknowledged", delivery.message.topic());
+        }
+    }
+
+    private static void acknowledge(InboundMessage m) {
+        try {
+            m.acknowledge();
+        } catch (RuntimeException e) {
+            // The client is closing: the broker still owns the message.
+            LOG.debug("Could not acknowledge the message on '{}': {}", m.topic(), e.toString());
+        }
+    }
+
+    /** Ordered mode: the head of this topic's queue is done, start the next one. */
+    private void next(Delivery delivery) {
+        if (config.isParallelProcessing()) {
+            return;
+        }
+        Delivery following = null;
+        synchronized (queuesLock) {
+            String topic = delivery.message.topic();
+            ArrayDeque<Delivery> queue = topicQueues.get(topic);
+            if (queue == null) {
+                return;
+            }
+            queue.remove(delivery);
+            if (queue.isEmpty()) {
+                topicQueues.remove(topic);
+            } else {
+                following = queue.peek();
+            }
+        }
+        if (following != null) {
+            submit(following);
+        }
+    }
+
+    // ---- JMX ----
+
+    private ClientMetrics metrics() {
+        MqttClient c = client;
+        return c == null ? null : c.metrics();
+    }
+
+    @ManagedAttribute(description = "Messages received and not yet acknowledged (in flight)")
+    public int getInflight() {
+        ClientMetrics m = metrics();
+        return m == null ? 0 : m.inboundInflight();
+    }
+
+    @ManagedAttribute(description = "Messages received from the broker")
+    public long getReceived() {
+        ClientMetrics m = metrics();
+        return m == null ? 0 : m.received();
+    }
+
+    @ManagedAttribute(description = "Messages acknowledged to the broker")
+    public long getAcknowledged() {
+        ClientMetrics m = metrics();
+        return m == null ? 0 : m.acknowledged();
+    }
+
+    @ManagedAttribute(description = "Exchanges that completed successfully")
+    public long getCompleted() {
+        return completed.sum();
+    }
+
+    @ManagedAttribute(description = "Exchanges that failed (each failure counts)")
+    public long getFailed() {
+        return failures.sum();
+    }
+
+    @ManagedAttribute(description = "Redeliveries of failed messages to the route")
+    public long getRedelivered() {
+        return redelivered.sum();
+    }
+
+    @ManagedAttribute(description = "QoS 2 duplicates the broker re-sent that were not delivered again")
+    public long getDuplicatesSuppressed() {
+        ClientMetrics m = metrics();
+        return m == null ? 0 : m.duplicatesSuppressed();
+    }
+
+    @ManagedAttribute(description = "Reconnects of the client")
+    public long getReconnects() {
+        ClientMetrics m = metrics();
+        return m == null ? 0 : m.reconnects();
+    }
+
+    @ManagedAttribute(description = "The last connection error")
+    public String getLastError() {
+        ClientMetrics m = metrics();
+        return m == null ? null : m.lastError();
+    }
+
+    @ManagedAttribute(description = "Connection state of the client")
+    public String getConnectionState() {
+        MqttClient c = client;
+        return c == null ? "STOPPED" : c.state().name();
+    }
+
+    @ManagedAttribute(description = "The client id")
+    public String getClientId() {
+        MqttClient c = client;
+        return c == null ? null : c.clientId();
+    }
+}

@@ -1,0 +1,193 @@
+package io.github.camelmqttbridge.component;
+
+import io.github.camelmqttbridge.mqtt.client.AckMode;
+import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
+import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.client.TlsOptions;
+import io.github.camelmqttbridge.mqtt.client.Will;
+import io.github.camelmqttbridge.mqtt.session.FileSessionStore;
+import io.github.camelmqttbridge.mqtt.session.MemorySessionStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * Send and receive MQTT 3.1.1 / 5 messages, acknowledging received messages only after the route committed them.
+ *
+ * <p><b>Consumer.</b> The path lists one or more topic filters ({@code mqtt-bridge:a/+/c,d/#}). Each consumer has its
+ * own client and subscribes before it connects, so a persistent session's backlog finds the route. A failed
+ * subscribe fails the route's start with the filter and the broker's reason.
+ *
+ * <p><b>Acknowledgement and failure policy</b> ({@code ackMode=afterProcessing}, the default): PUBACK (QoS 1) or
+ * PUBREC (QoS 2) is sent when the exchange completed successfully; when Camel's error handler handled a failure
+ * (e.g. a dead letter channel) the exchange counts as completed and the message is acknowledged after it. When
+ * the exchange failed, the message is not acknowledged (MQTT has no negative ack, the broker still owns it) and is
+ * given to the route again after {@code redeliveryDelay} ms, doubling up to {@code maxRedeliveryDelay}, until it
+ * succeeds (or {@code maximumRedeliveries} is reached); the header {@code CamelMqttBridgeRedeliveryCounter} counts
+ * the attempts and each failure is logged once at WARN. If the consumer stops (or crashes) meanwhile, a persistent
+ * session gets the message back from the broker.
+ *
+ * <p><b>Backpressure and order.</b> At most min(receiveMaximum, maxInflight) messages are unacknowledged at once;
+ * that number is announced as MQTT 5 Receive Maximum and when it is reached the client stops reading, so the broker
+ * holds the rest. By default the messages of one topic are processed one after the other in arrival order
+ * ({@code parallelProcessing=false}); exchanges run on a Camel thread pool, never on the MQTT event loop.
+ *
+ * <p><b>Producer.</b> The path is the default topic ({@code CamelMqttBridgeTopic} overrides it). The exchange
+ * completes when PUBACK / PUBCOMP arrived (QoS 0: when written); a refusal fails it with the broker's reason. InOut
+ * exchanges do MQTT 5 request/reply with Response Topic and Correlation Data.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "mqtt-bridge", title = "MQTT Bridge", syntax = "mqtt-bridge:topics",
+        category = { Category.MESSAGING, Category.IOT }, headersClass = MqttBridgeConstants.class)
+public class MqttBridgeEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "Consumer: one or more topic filters, comma-separated (wildcards + and # allowed)."
+            + " Producer: the default topic to publish to.")
+    @Metadata(required = true)
+    private String topics;
+
+    @UriParam
+    private MqttBridgeConfiguration configuration;
+
+    public MqttBridgeEndpoint(String uri, MqttBridgeComponent component, String topics,
+            MqttBridgeConfiguration configuration) {
+        super(uri, component);
+        this.topics = topics;
+        this.configuration = configuration;
+    }
+
+    @Override
+    public MqttBridgeComponent getComponent() {
+        return (MqttBridgeComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() throws Exception {
+        return new MqttBridgeProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        MqttBridgeConsumer consumer = new MqttBridgeConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    public String getTopics() {
+        return topics;
+    }
+
+    public void setTopics(String topics) {
+        this.topics = topics;
+    }
+
+    public MqttBridgeConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(MqttBridgeConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** The topic filters of the path, trimmed, with the shared subscription prefix when a group is set. */
+    List<String> topicFilters() {
+        List<String> filters = new ArrayList<>();
+        for (String part : topics.split(",")) {
+            String filter = part.trim();
+            if (filter.isEmpty()) {
+                continue;
+            }
+            String group = configuration.getSharedSubscriptionGroup();
+            filters.add(group == null || group.isBlank() || filter.startsWith("$share/") ? filter
+                    : "$share/" + group.trim() + "/" + filter);
+        }
+        if (filters.isEmpty()) {
+            throw new IllegalArgumentException("mqtt-bridge needs at least one topic in its path, e.g. mqtt-bridge:sensors/#");
+        }
+        return filters;
+    }
+
+    /** The default topic of a producer: the path. */
+    String defaultTopic() {
+        return topics == null ? null : topics.trim();
+    }
+
+    MqttVersion protocolVersion() {
+        return MqttVersion.parse(configuration.getProtocolVersion());
+    }
+
+    /**
+     * The client id to use: the configured one, or a generated one where that is safe (a clean, in-memory session).
+     */
+    String resolveClientId() {
+        String id = configuration.getClientId();
+        if (id != null && !id.isBlank()) {
+            return id.trim();
+        }
+        if (configuration.isPersistentSession() || configuration.isFilePersistence()) {
+            throw new IllegalArgumentException("mqtt-bridge:" + topics + " uses a persistent session (cleanStart="
+                    + configuration.isCleanStart() + ", sessionExpiryInterval=" + configuration.getSessionExpiryInterval()
+                    + ", persistence=" + configuration.getPersistence() + ") and therefore needs an explicit clientId:"
+                    + " the broker and the session store find the session again by it");
+        }
+        return "mqtt-bridge-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    /** Engine options for one client of this endpoint. */
+    MqttClientOptions clientOptions(String clientId, AckMode ackMode, int receiveMaximum) throws Exception {
+        MqttBridgeConfiguration c = configuration;
+        MqttClientOptions.Builder b = MqttClientOptions.builder()
+                .serverUris(c.getBrokerUrl())
+                .clientId(clientId)
+                .version(protocolVersion())
+                .cleanStart(c.isCleanStart())
+                .sessionExpiryInterval(Math.max(0, c.getSessionExpiryInterval()))
+                .keepAliveSeconds(c.getKeepAliveInterval())
+                .connectTimeout(Duration.ofSeconds(Math.max(1, c.getConnectionTimeout())))
+                .automaticReconnect(c.isAutomaticReconnect())
+                .minReconnectDelay(Duration.ofMillis(Math.min(c.getMinReconnectDelay(), c.getMaxReconnectDelay())))
+                .maxReconnectDelay(Duration.ofMillis(c.getMaxReconnectDelay()))
+                .receiveMaximum(receiveMaximum)
+                .maxInflight(c.getMaxInflight())
+                .maximumPacketSize(c.getMaximumPacketSize())
+                .ackMode(ackMode);
+        if (c.getUserName() != null) {
+            b.userName(c.getUserName());
+        }
+        if (c.getPassword() != null) {
+            b.password(c.getPassword().getBytes(StandardCharsets.UTF_8));
+        }
+        if (c.getWillTopic() != null && !c.getWillTopic().isBlank()) {
+            byte[] payload = c.getWillPayload() == null ? new byte[0] : c.getWillPayload().getBytes(StandardCharsets.UTF_8);
+            b.will(new Will(c.getWillTopic(), payload, c.getWillQos(), c.isWillRetained(), c.getWillDelayInterval(), null));
+        }
+        TlsOptions.Builder tls = TlsOptions.builder().hostnameVerification(c.isHostnameVerification());
+        if (c.getSslContextParameters() != null) {
+            tls.sslContext(c.getSslContextParameters().createSSLContext(getCamelContext()));
+        }
+        b.tls(tls.build());
+        String persistence = c.getPersistence() == null ? "memory" : c.getPersistence().trim().toLowerCase(Locale.ROOT);
+        switch (persistence) {
+            case "memory" -> b.sessionStore(MemorySessionStore::new);
+            case "file" -> {
+                Path dir = Path.of(c.getPersistenceDirectory() == null || c.getPersistenceDirectory().isBlank()
+                        ? "mqtt-bridge-store" : c.getPersistenceDirectory());
+                b.sessionStore(() -> new FileSessionStore(dir));
+            }
+            default -> throw new IllegalArgumentException("Unknown persistence '" + c.getPersistence() + "': use memory or file");
+        }
+        return b.build();
+    }
+}

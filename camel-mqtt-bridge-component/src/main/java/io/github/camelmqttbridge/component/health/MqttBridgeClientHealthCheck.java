@@ -1,0 +1,55 @@
+package io.github.camelmqttbridge.component.health;
+
+import io.github.camelmqttbridge.mqtt.client.ConnectionState;
+import io.github.camelmqttbridge.mqtt.client.MqttClient;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Health of one mqtt-bridge consumer or producer: UP while its client is connected (and, for a consumer, its
+ * subscriptions stand); DOWN while connecting or reconnecting, with the last error, or when a problem was reported
+ * (e.g. a re-subscription the broker refused after it lost the session).
+ */
+public class MqttBridgeClientHealthCheck extends AbstractHealthCheck {
+
+    private final Supplier<MqttClient> client;
+    private final Supplier<String> problem;
+
+    public MqttBridgeClientHealthCheck(String id, Supplier<MqttClient> client, Supplier<String> problem) {
+        super("camel", id);
+        this.client = client;
+        this.problem = problem;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        MqttClient c = client.get();
+        if (c == null) {
+            builder.down().message("MQTT client not started");
+            return;
+        }
+        builder.detail("mqtt.client.id", c.clientId());
+        builder.detail("mqtt.state", c.state().name());
+        builder.detail("mqtt.reconnects", c.metrics().reconnects());
+        builder.detail("mqtt.inflight.inbound", c.metrics().inboundInflight());
+        builder.detail("mqtt.inflight.outbound", c.metrics().outboundInflight());
+        if (c.connectResult() != null) {
+            builder.detail("mqtt.server", c.connectResult().serverUri());
+        }
+        String reported = problem.get();
+        Throwable last = c.lastError();
+        if (c.state() != ConnectionState.CONNECTED) {
+            builder.down().message("MQTT client " + c.clientId() + " is " + c.state()
+                    + (last != null ? ": " + last.getMessage() : ""));
+            if (last != null) {
+                builder.error(last);
+            }
+        } else if (reported != null) {
+            builder.down().message(reported);
+        } else {
+            builder.up();
+        }
+    }
+}
