@@ -14,12 +14,13 @@ import java.util.regex.Pattern;
  * @param payloadSize bytes per message
  * @param brokerUri   an external broker to use, or null to start our own Mosquitto with generous limits
  * @param only        scenario names to run (regex), or null for all
+ * @param clients     client libraries to run in the raw-client scenario (regex over ours, paho, hivemq), or null for all
  * @param out         Markdown file to write
  * @param stallTimeout a run that makes no progress for this long is aborted and reported as stalled
  * @param progress    where scenarios report progress
  */
 public record Config(Mode mode, int messages, int repeats, int window, int payloadSize, String brokerUri,
-        Pattern only, String out, Duration stallTimeout, Progress progress) {
+        Pattern only, Pattern clients, String out, Duration stallTimeout, Progress progress) {
 
     public static final String USAGE = String.join("\n",
             "java -jar benchmarks/target/benchmarks.jar [--quick | --full] [options]",
@@ -31,6 +32,7 @@ public record Config(Mode mode, int messages, int repeats, int window, int paylo
             "  --payload=BYTES      message size (default 100)",
             "  --broker=tcp://h:p   use this broker instead of starting our own Mosquitto",
             "  --only=REGEX         run only the scenarios whose name matches",
+            "  --clients=REGEX      raw-client: only these libraries (ours, paho, hivemq); ours is the ratio baseline",
             "  --out=FILE           Markdown report (default benchmarks/target/BENCHMARKS-<mode>.md)",
             "  --stall-seconds=S    abort a run without progress for S seconds (default 30)");
 
@@ -42,6 +44,7 @@ public record Config(Mode mode, int messages, int repeats, int window, int paylo
         int payload = 100;
         String broker = null;
         Pattern only = null;
+        Pattern clients = null;
         String out = null;
         int stall = 30;
         for (String arg : args) {
@@ -56,23 +59,28 @@ public record Config(Mode mode, int messages, int repeats, int window, int paylo
                 case "--payload" -> payload = atLeast(key, value, 8);
                 case "--broker" -> broker = required(key, value);
                 case "--only" -> only = Pattern.compile(required(key, value));
+                case "--clients" -> clients = Pattern.compile(required(key, value));
                 case "--out" -> out = required(key, value);
                 case "--stall-seconds" -> stall = positive(key, value);
                 default -> throw new IllegalArgumentException("Unknown option '" + arg + "'\n" + USAGE);
             }
         }
         return new Config(mode, messages != null ? messages : mode.defaultMessages(),
-                repeats != null ? repeats : mode.defaultRepeats(), window, payload, broker, only, out,
+                repeats != null ? repeats : mode.defaultRepeats(), window, payload, broker, only, clients, out,
                 Duration.ofSeconds(stall), new Progress(System.out));
     }
 
     /** The same configuration pointing at the broker the runner started. */
     public Config withBroker(String uri) {
-        return new Config(mode, messages, repeats, window, payloadSize, uri, only, out, stallTimeout, progress);
+        return new Config(mode, messages, repeats, window, payloadSize, uri, only, clients, out, stallTimeout, progress);
     }
 
     public boolean selected(String scenarioName) {
         return only == null || only.matcher(scenarioName).find();
+    }
+
+    public boolean clientSelected(String library) {
+        return clients == null || clients.matcher(library).find();
     }
 
     public boolean quick() {

@@ -22,7 +22,7 @@ class ConfigTest {
     @Test
     void fullModeAndOverrides() {
         Config c = Config.parse("--full", "--messages=50_000", "--repeats=7", "--window=20", "--only=raw|topic",
-                "--broker=tcp://127.0.0.1:1883");
+                "--broker=tcp://127.0.0.1:1883", "--clients=ours|hivemq");
         assertThat(c.mode()).isEqualTo(Mode.FULL);
         assertThat(c.messages()).isEqualTo(50_000);
         assertThat(c.repeats()).isEqualTo(7);
@@ -30,6 +30,8 @@ class ConfigTest {
         assertThat(c.brokerUri()).isEqualTo("tcp://127.0.0.1:1883");
         assertThat(c.selected("raw-client")).isTrue();
         assertThat(c.selected("memory")).isFalse();
+        assertThat(c.clientSelected("ours")).isTrue();
+        assertThat(c.clientSelected("paho")).isFalse();
         assertThat(Config.parse("--full").messages()).isEqualTo(200_000);
     }
 

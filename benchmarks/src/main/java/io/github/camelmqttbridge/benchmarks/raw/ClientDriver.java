@@ -29,6 +29,11 @@ interface ClientDriver extends AutoCloseable {
         return "";
     }
 
+    /** Odd things the library noticed during the run (e.g. a broker exceeding limits), or "". */
+    default String anomalies() {
+        return "";
+    }
+
     @Override
     void close();
 }

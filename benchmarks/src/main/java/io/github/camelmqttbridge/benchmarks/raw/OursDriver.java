@@ -15,6 +15,9 @@ import java.util.function.Consumer;
 /** Our engine: maxInflight = receiveMaximum = window, automatic acks, no reconnect (a drop must show). */
 final class OursDriver implements ClientDriver {
 
+    /** Receive Maximum of the last MQTT 5 CONNACK seen, for the report (0 before any). */
+    static final java.util.concurrent.atomic.AtomicInteger BROKER_RECEIVE_MAXIMUM = new java.util.concurrent.atomic.AtomicInteger();
+
     private final MqttVersion version;
     private MqttClient client;
 
@@ -28,8 +31,8 @@ final class OursDriver implements ClientDriver {
                 .version(version).maxInflight(window).receiveMaximum(window).ackMode(AckMode.AUTO)
                 .automaticReconnect(false).build());
         ConnectResult result = client.connect().get(30, TimeUnit.SECONDS);
-        if (result.receiveMaximum() < window && version == MqttVersion.V5) {
-            System.out.println("    note: broker's Receive Maximum " + result.receiveMaximum() + " < window " + window);
+        if (version == MqttVersion.V5) {
+            BROKER_RECEIVE_MAXIMUM.set(result.receiveMaximum());
         }
     }
 
@@ -58,6 +61,26 @@ final class OursDriver implements ClientDriver {
                 + ", inboundInflight=" + m.inboundInflight() + ", receiveMaximumExceeded=" + m.receiveMaximumExceeded()
                 + ", reconnects=" + m.reconnects() + ", lastError=" + m.lastError() + ", client.lastError="
                 + client.lastError();
+    }
+
+    @Override
+    public String anomalies() {
+        if (client == null) {
+            return "";
+        }
+        ClientMetrics m = client.metrics();
+        StringBuilder text = new StringBuilder();
+        if (m.receiveMaximumExceeded() > 0) {
+            text.append("the broker exceeded our Receive Maximum ").append(m.receiveMaximumExceeded()).append(" time(s)");
+        }
+        if (m.reconnects() > 0) {
+            text.append(text.length() > 0 ? "; " : "").append(m.reconnects()).append(" reconnect(s), last error ")
+                    .append(m.lastError());
+        }
+        if (m.duplicatesSuppressed() > 0) {
+            text.append(text.length() > 0 ? "; " : "").append(m.duplicatesSuppressed()).append(" duplicate(s) suppressed");
+        }
+        return text.toString();
     }
 
     @Override

@@ -31,6 +31,9 @@ public final class RawClientScenario implements Scenario {
     private static final MqttVersion[] VERSIONS = {MqttVersion.V3_1_1, MqttVersion.V5};
     private static final AtomicInteger RUN_IDS = new AtomicInteger();
 
+    /** Anomalies reported by drivers during the current scenario run, written into the result at the end. */
+    private final java.util.List<String> anomalies = java.util.Collections.synchronizedList(new ArrayList<>());
+
     @Override
     public String name() {
         return "raw-client";
@@ -50,6 +53,13 @@ public final class RawClientScenario implements Scenario {
                     measureGroup(config, result, version, qos, publish);
                 }
             }
+        }
+        anomalies.forEach(result::problem);
+        int receiveMaximum = OursDriver.BROKER_RECEIVE_MAXIMUM.get();
+        if (receiveMaximum > 0) {
+            result.observe("Receive Maximum the broker announced to our MQTT 5 clients: " + receiveMaximum
+                    + (receiveMaximum < config.window() ? " — below the window " + config.window()
+                            + ": every MQTT 5 publisher was capped at " + receiveMaximum + " in flight" : "") + ".");
         }
         return result;
     }
@@ -82,7 +92,8 @@ public final class RawClientScenario implements Scenario {
         String group = (publish ? "publish" : "subscribe") + ", MQTT " + v + ", QoS " + qos;
         Progress progress = config.progress();
         progress.say("-- " + group);
-        Library[] libraries = Library.values();
+        Library[] libraries = java.util.Arrays.stream(Library.values()).filter(l -> config.clientSelected(l.shortName()))
+                .toArray(Library[]::new);
         int warmup = Math.max(1000, config.messages() / 10);
         for (Library lib : libraries) {
             RunOutcome outcome = runOnce(config, lib, version, qos, publish, warmup, group + " " + lib.shortName() + " warm-up");
@@ -166,6 +177,7 @@ public final class RawClientScenario implements Scenario {
                 return new RunOutcome(null, publisher.completed.get(), 0, 0, publisher.failed.get(),
                         stall + "; " + lib.label(version) + " state: " + driver.diagnostics());
             }
+            noteAnomalies(label + " (publisher " + lib.label(version) + ")", driver);
             double seconds = (publisher.lastCompletion.get() - start) / 1e9;
             double rate = n / seconds;
             tracker.finish(String.format(Locale.ROOT, "%,.0f msg/s%s", rate,
@@ -220,6 +232,8 @@ public final class RawClientScenario implements Scenario {
                     lastChange = System.nanoTime();
                 }
             }
+            noteAnomalies(label + " (subscriber " + lib.label(version) + ")", subscriber);
+            noteAnomalies(label + " (publisher, ours)", source);
             long received = distinct.get();
             if (received == 0) {
                 tracker.finish("NOTHING RECEIVED");
@@ -234,6 +248,14 @@ public final class RawClientScenario implements Scenario {
             }
             return new RunOutcome(rate, received, n - received, duplicates.get(), publisher.failed.get(),
                     publisher.errorText());
+        }
+    }
+
+    private void noteAnomalies(String who, ClientDriver driver) {
+        String text = driver.anomalies();
+        if (!text.isEmpty()) {
+            anomalies.add(who + ": " + text);
+            System.out.println("    ANOMALY: " + who + ": " + text);
         }
     }
 
