@@ -31,6 +31,10 @@ public final class BenchmarkMain {
     public static void main(String[] args) throws Exception {
         // Paho v5 logs every QoS 2 PUBREL at INFO through java.util.logging: that would slow Paho down unfairly.
         PAHO_LOG.setLevel(java.util.logging.Level.WARNING);
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(Config.USAGE);
+            return;
+        }
         Config config;
         try {
             config = Config.parse(args);
