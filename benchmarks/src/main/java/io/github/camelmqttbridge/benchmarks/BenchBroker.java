@@ -90,7 +90,7 @@ public final class BenchBroker implements AutoCloseable {
         return configLines;
     }
 
-    /** What the broker logged (warnings and errors only). */
+    /** What the broker logged (warnings and errors only); read it before {@link #close()}, which deletes it. */
     public String log() {
         try {
             Path log = directory.resolve("mosquitto.log");
@@ -110,6 +110,11 @@ public final class BenchBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
         }
     }
 }
