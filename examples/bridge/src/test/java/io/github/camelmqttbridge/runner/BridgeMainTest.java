@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -96,7 +95,7 @@ class BridgeMainTest {
             "bridge.out.dir=" + dir, "bridge.state.dir=" + dir.resolve("state")});
         try (BridgeRunner runner = BridgeRunner.start(options, out)) {
             publish(runner.mqttUrl(), topic, "21.5");
-            Path file = dir.resolve("out-never").getParent().resolve(topic + "/" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
+            Path file = dir.resolve(topic + "/" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(file) && Files.size(file) > 0);
             assertThat(Files.readString(file)).contains("\"payload\":21.5");
         }
@@ -120,10 +119,5 @@ class BridgeMainTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, String> none() {
-        return Map.of();
     }
 }
