@@ -99,10 +99,14 @@ class RoutesOverMosquittoTest {
         String commands = "t" + id + ".commands";
         kafka.createTopics(commands);
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        MqttClient subscriber = new MqttClient(MOSQUITTO, "sub-" + id, new MemoryPersistence());
-        subscriber.connect();
-        subscriber.subscribe("devices/" + device + "/commands", 1,
-                (topic, message) -> received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+        // Our own engine as the subscriber: Paho v5 1.2.5's subscribe(String, int) recurses forever.
+        io.github.camelmqttbridge.mqtt.client.MqttClient subscriber = new io.github.camelmqttbridge.mqtt.client.MqttClient(
+                io.github.camelmqttbridge.mqtt.client.MqttClientOptions.builder().serverUri(MOSQUITTO).clientId("sub-" + id)
+                        .ackMode(io.github.camelmqttbridge.mqtt.client.AckMode.AUTO).build());
+        var subscribed = subscriber.subscribe("devices/" + device + "/commands", 1,
+                message -> received.add(message.topic() + " " + new String(message.payload(), StandardCharsets.UTF_8)));
+        subscriber.connect().get(10, TimeUnit.SECONDS);
+        subscribed.get(10, TimeUnit.SECONDS);
         try (BridgeRoutes routes = new BridgeRoutes(Map.of(
                 "mqtt.url", MOSQUITTO,
                 "mqtt.clientId", "bridge-" + id,
@@ -114,7 +118,6 @@ class RoutesOverMosquittoTest {
             assertThat(received.poll(30, TimeUnit.SECONDS)).isEqualTo("devices/" + device + "/commands reboot");
             await().atMost(Duration.ofSeconds(15)).until(() -> kafka.committedOffset("g" + id, commands) == 1);
         } finally {
-            subscriber.disconnect();
             subscriber.close();
         }
     }
