@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  * decodes it with replacement characters, after which it can no longer be told from a real U+FFFD;</li>
  * <li>a packet whose remaining length is too short for its packet id, or a topic length beyond the packet: the
  * decoder reads past the packet's end and waits for (or swallows) the bytes of the next packet.</li>
+ * <li>a packet larger than our maximum packet size: the decoder checks the limit only after the variable header,
+ * so MQTT 5 properties of any announced size would be buffered first.</li>
  * </ul>
  * The bytes pass through unchanged; only the packet boundaries and the topic bytes (at most 65535) are tracked.
  * Anything else malformed is left to the decoder, and tracking stops there.
@@ -25,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
 
     private enum State { HEADER, LENGTH, TOPIC_LENGTH, TOPIC, SKIP, OFF, FAILED }
+
+    private static final String TOO_LARGE = "a packet larger than our maximumPacketSize";
 
     private final String serverUri;
     private State state = State.HEADER;
@@ -37,8 +41,11 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
     private byte[] topic;
     private int topicRead;
 
-    public InboundFrameGuard(String serverUri) {
+    private final int maximumPacketSize;
+
+    public InboundFrameGuard(String serverUri, int maximumPacketSize) {
         this.serverUri = serverUri;
+        this.maximumPacketSize = maximumPacketSize;
     }
 
     @Override
@@ -52,8 +59,10 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
             state = State.FAILED;
             topic = null;
             ReferenceCountUtil.release(msg);
-            MqttConnection.close(ctx.channel(), new MqttProtocolException(0x81, "Broker " + serverUri
-                    + " sent a malformed packet (" + problem + "); closing the connection"),
+            boolean tooLarge = problem.startsWith(TOO_LARGE);
+            MqttConnection.close(ctx.channel(), new MqttProtocolException(tooLarge ? 0x95 : 0x81, "Broker " + serverUri
+                    + " sent " + (tooLarge ? "" : "a malformed packet (") + problem + (tooLarge ? "" : ")")
+                    + "; closing the connection"),
                     ctx.channel().hasAttr(ConnectHandler.VERSION)
                             && ctx.channel().attr(ConnectHandler.VERSION).get() == MqttVersion.V5);
             return;
@@ -80,6 +89,11 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
                     lengthShift += 7;
                     if ((b & 0x80) != 0) {
                         state = lengthShift >= 28 ? State.OFF : State.LENGTH;
+                    } else if (remaining > maximumPacketSize) {
+                        // netty-codec-mqtt checks its limit only after decoding the variable header: MQTT 5
+                        // properties of the announced size would be buffered (and re-parsed) before that.
+                        return TOO_LARGE + " (" + remaining + " bytes announced, maximumPacketSize is "
+                                + maximumPacketSize + ")";
                     } else if (remaining < minimumLength(header)) {
                         return "a " + typeName(header) + " of " + remaining + " bytes is too short for its packet id";
                     } else if (remaining == 0) {
