@@ -238,6 +238,15 @@ public final class MqttClient implements AutoCloseable {
 
     public CompletableFuture<Void> unsubscribe(List<String> topicFilters) {
         CompletableFuture<Void> future = new CompletableFuture<>();
+        try {
+            if (topicFilters.isEmpty()) {
+                throw new IllegalArgumentException("unsubscribe() needs at least one topic filter");
+            }
+            topicFilters.forEach(TopicFilters::validateFilter);
+        } catch (IllegalArgumentException e) {
+            future.completeExceptionally(e);
+            return future;
+        }
         onLoop(future, () -> {
             if (openStore(future)) {
                 subscriptions.unsubscribe(topicFilters, future);

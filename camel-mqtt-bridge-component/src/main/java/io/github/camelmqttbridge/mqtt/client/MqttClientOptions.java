@@ -241,7 +241,13 @@ public final class MqttClientOptions {
 
         /** tcp://, mqtt://, ssl:// or mqtts:// URIs; several mean fail-over in the given order. */
         public Builder serverUri(String uri) {
-            URI parsed = URI.create(uri.trim());
+            URI parsed;
+            try {
+                parsed = new URI(uri.trim());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("Invalid broker URL '" + uri + "': " + e.getReason()
+                        + "; expected tcp://host:port or ssl://host:port", e);
+            }
             String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
             if (!List.of("tcp", "mqtt", "ssl", "mqtts", "tls").contains(scheme) || parsed.getHost() == null) {
                 throw new IllegalArgumentException("Invalid broker URL '" + uri
@@ -303,7 +309,7 @@ public final class MqttClientOptions {
         }
 
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
+            this.connectTimeout = positive("connectTimeout", timeout);
             return this;
         }
 
@@ -369,12 +375,12 @@ public final class MqttClientOptions {
         }
 
         public Builder minReconnectDelay(Duration delay) {
-            this.minReconnectDelay = delay;
+            this.minReconnectDelay = positive("minReconnectDelay", delay);
             return this;
         }
 
         public Builder maxReconnectDelay(Duration delay) {
-            this.maxReconnectDelay = delay;
+            this.maxReconnectDelay = positive("maxReconnectDelay", delay);
             return this;
         }
 
@@ -407,6 +413,13 @@ public final class MqttClientOptions {
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.eventLoopGroup = group;
             return this;
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+            }
+            return value;
         }
 
         public MqttClientOptions build() {

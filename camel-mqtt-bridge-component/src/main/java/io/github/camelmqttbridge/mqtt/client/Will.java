@@ -12,12 +12,14 @@ public record Will(String topic, byte[] payload, int qos, boolean retain, long d
 
     public Will {
         Objects.requireNonNull(topic, "will topic");
+        io.github.camelmqttbridge.mqtt.topic.TopicNames.validateTopicName(topic);
         payload = payload == null ? new byte[0] : payload;
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("will QoS must be 0, 1 or 2, was " + qos);
         }
         if (delayIntervalSeconds < 0 || delayIntervalSeconds > 0xFFFFFFFFL) {
-            throw new IllegalArgumentException("will delay interval must be 0.." + 0xFFFFFFFFL + " seconds");
+            throw new IllegalArgumentException("will delay interval must be 0.." + 0xFFFFFFFFL + " seconds, was "
+                    + delayIntervalSeconds);
         }
         properties = properties == null ? MessageProperties.NONE : properties;
     }

@@ -6,6 +6,8 @@ import io.github.camelmqttbridge.mqtt.client.MessageListener;
 import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
 import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
+import io.github.camelmqttbridge.mqtt.topic.InvalidTopicException;
+import io.github.camelmqttbridge.mqtt.topic.TopicNames;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -193,6 +195,15 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         if (topic.isEmpty()) {
             connection.fail(new MqttProtocolException(0x82, "Broker " + connection.limits().serverUri()
                     + " sent a PUBLISH without topic name or alias; closing the connection"));
+            return null;
+        }
+        try {
+            // U+0000 or a lone surrogate make the packet malformed (MQTT 1.5.4); checked here, before any state
+            // changes, because the topic matcher would otherwise throw out of channelRead half-way through.
+            TopicNames.validateTopicName(topic);
+        } catch (InvalidTopicException e) {
+            connection.fail(new MqttProtocolException(0x81, "Broker " + connection.limits().serverUri()
+                    + " sent a PUBLISH with an invalid topic name (" + e.getMessage() + "); closing the connection"));
             return null;
         }
         return topic;

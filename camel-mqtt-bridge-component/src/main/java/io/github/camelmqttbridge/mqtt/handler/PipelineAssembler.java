@@ -50,6 +50,7 @@ public final class PipelineAssembler {
     public static void assemble(ChannelPipeline p, boolean codec, MqttClientOptions options, String clientId,
             String serverUri, ConnectionEvents events, Flows flows) {
         if (codec) {
+            p.addLast("frameGuard", new InboundFrameGuard(serverUri, options.maximumPacketSize()));
             p.addLast("decoder", new MqttDecoder(options.maximumPacketSize(), 65535));
             p.addLast("encoder", MqttEncoder.INSTANCE);
         }

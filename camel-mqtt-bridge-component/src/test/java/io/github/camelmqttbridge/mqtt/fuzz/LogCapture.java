@@ -1,0 +1,152 @@
+package io.github.camelmqttbridge.mqtt.fuzz;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.core.AppenderBase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures every log line of the JVM (whatever SLF4J provider won the race: logback when HiveMQ CE is on the
+ * test class path, log4j2 otherwise), including exception class, message and stack trace text, so that a test
+ * can grep everything that was logged. {@link #everything(Level)} lowers the root level while capturing.
+ */
+final class LogCapture implements AutoCloseable {
+
+    /** One captured event, flattened to text. */
+    record Line(String level, String logger, String thread, String message, String throwable) {
+        boolean isError() {
+            return level.equals("ERROR");
+        }
+
+        String all() {
+            return level + " " + logger + " [" + thread + "] " + message + (throwable.isEmpty() ? "" : "\n" + throwable);
+        }
+
+        @Override
+        public String toString() {
+            return all();
+        }
+    }
+
+    private final List<Line> lines = new CopyOnWriteArrayList<>();
+    private final Runnable detach;
+
+    private LogCapture(boolean everything) {
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        if (factory instanceof LoggerContext logback) {
+            detach = attachLogback(logback, everything);
+        } else {
+            detach = attachLog4j(everything);
+        }
+    }
+
+    /** Captures at the configured levels (INFO and up by the test configuration). */
+    static LogCapture start() {
+        return new LogCapture(false);
+    }
+
+    /** Captures everything down to TRACE until closed. */
+    static LogCapture everything() {
+        return new LogCapture(true);
+    }
+
+    List<Line> lines() {
+        return new ArrayList<>(lines);
+    }
+
+    List<Line> matching(Predicate<Line> p) {
+        return lines.stream().filter(p).toList();
+    }
+
+    void clear() {
+        lines.clear();
+    }
+
+    @Override
+    public void close() {
+        detach.run();
+    }
+
+    private Runnable attachLogback(LoggerContext context, boolean everything) {
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level before = root.getLevel();
+        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent e) {
+                lines.add(new Line(e.getLevel().toString(), e.getLoggerName(), e.getThreadName(),
+                        e.getFormattedMessage(), throwableText(e.getThrowableProxy())));
+            }
+        };
+        appender.setName("fuzz-capture");
+        appender.setContext(context);
+        appender.start();
+        root.addAppender(appender);
+        if (everything) {
+            root.setLevel(Level.TRACE);
+        }
+        return () -> {
+            root.detachAppender(appender);
+            appender.stop();
+            root.setLevel(before);
+        };
+    }
+
+    private static String throwableText(IThrowableProxy t) {
+        StringBuilder out = new StringBuilder();
+        for (IThrowableProxy c = t; c != null; c = c.getCause()) {
+            out.append(c.getClassName()).append(": ").append(c.getMessage()).append('\n');
+            for (StackTraceElementProxy s : c.getStackTraceElementProxyArray()) {
+                out.append("\tat ").append(s.getSTEAsString()).append('\n');
+            }
+            for (IThrowableProxy sup : c.getSuppressed()) {
+                out.append("Suppressed: ").append(sup.getClassName()).append(": ").append(sup.getMessage()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private Runnable attachLog4j(boolean everything) {
+        org.apache.logging.log4j.core.LoggerContext context =
+                (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        org.apache.logging.log4j.core.config.LoggerConfig root = context.getConfiguration().getRootLogger();
+        org.apache.logging.log4j.Level before = root.getLevel();
+        AbstractAppender appender = new AbstractAppender("fuzz-capture", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent e) {
+                StringBuilder t = new StringBuilder();
+                for (Throwable c = e.getThrown(); c != null; c = c.getCause()) {
+                    t.append(c).append('\n');
+                    for (StackTraceElement s : c.getStackTrace()) {
+                        t.append("\tat ").append(s).append('\n');
+                    }
+                }
+                lines.add(new Line(e.getLevel().name(), e.getLoggerName(), e.getThreadName(),
+                        e.getMessage().getFormattedMessage(), t.toString()));
+            }
+        };
+        appender.start();
+        root.addAppender(appender, null, null);
+        if (everything) {
+            root.setLevel(org.apache.logging.log4j.Level.ALL);
+        }
+        context.updateLoggers();
+        return () -> {
+            root.removeAppender("fuzz-capture");
+            root.setLevel(before);
+            context.updateLoggers();
+            appender.stop();
+        };
+    }
+}
