@@ -1,12 +1,5 @@
 package io.github.camelmqttbridge.mqtt.fuzz;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.StackTraceElementProxy;
-import ch.qos.logback.core.AppenderBase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,13 +7,11 @@ import java.util.function.Predicate;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
-import org.slf4j.ILoggerFactory;
-import org.slf4j.LoggerFactory;
 
 /**
- * Captures every log line of the JVM (whatever SLF4J provider won the race: logback when HiveMQ CE is on the
- * test class path, log4j2 otherwise), including exception class, message and stack trace text, so that a test
- * can grep everything that was logged. {@link #everything(Level)} lowers the root level while capturing.
+ * Captures every log line of the JVM through log4j2 (this module's SLF4J provider; HiveMQ's logback is excluded),
+ * including exception class, message and stack trace text, so that a test can grep everything that was logged.
+ * {@link #everything()} lowers the root level while capturing.
  */
 final class LogCapture implements AutoCloseable {
 
@@ -44,12 +35,7 @@ final class LogCapture implements AutoCloseable {
     private final Runnable detach;
 
     private LogCapture(boolean everything) {
-        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        if (factory instanceof LoggerContext logback) {
-            detach = attachLogback(logback, everything);
-        } else {
-            detach = attachLog4j(everything);
-        }
+        detach = attachLog4j(everything);
     }
 
     /** Captures at the configured levels (INFO and up by the test configuration). */
@@ -77,44 +63,6 @@ final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         detach.run();
-    }
-
-    private Runnable attachLogback(LoggerContext context, boolean everything) {
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Level before = root.getLevel();
-        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent e) {
-                lines.add(new Line(e.getLevel().toString(), e.getLoggerName(), e.getThreadName(),
-                        e.getFormattedMessage(), throwableText(e.getThrowableProxy())));
-            }
-        };
-        appender.setName("fuzz-capture");
-        appender.setContext(context);
-        appender.start();
-        root.addAppender(appender);
-        if (everything) {
-            root.setLevel(Level.TRACE);
-        }
-        return () -> {
-            root.detachAppender(appender);
-            appender.stop();
-            root.setLevel(before);
-        };
-    }
-
-    private static String throwableText(IThrowableProxy t) {
-        StringBuilder out = new StringBuilder();
-        for (IThrowableProxy c = t; c != null; c = c.getCause()) {
-            out.append(c.getClassName()).append(": ").append(c.getMessage()).append('\n');
-            for (StackTraceElementProxy s : c.getStackTraceElementProxyArray()) {
-                out.append("\tat ").append(s.getSTEAsString()).append('\n');
-            }
-            for (IThrowableProxy sup : c.getSuppressed()) {
-                out.append("Suppressed: ").append(sup.getClassName()).append(": ").append(sup.getMessage()).append('\n');
-            }
-        }
-        return out.toString();
     }
 
     private Runnable attachLog4j(boolean everything) {
