@@ -13,15 +13,15 @@ import org.apache.logging.log4j.core.config.Property;
  * including exception class, message and stack trace text, so that a test can grep everything that was logged.
  * {@link #everything()} lowers the root level while capturing.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     /** One captured event, flattened to text. */
-    record Line(String level, String logger, String thread, String message, String throwable) {
+    public record Line(String level, String logger, String thread, String message, String throwable) {
         boolean isError() {
             return level.equals("ERROR");
         }
 
-        String all() {
+        public String all() {
             return level + " " + logger + " [" + thread + "] " + message + (throwable.isEmpty() ? "" : "\n" + throwable);
         }
 
@@ -39,16 +39,16 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Captures at the configured levels (INFO and up by the test configuration). */
-    static LogCapture start() {
+    public static LogCapture start() {
         return new LogCapture(false);
     }
 
     /** Captures everything down to TRACE until closed. */
-    static LogCapture everything() {
+    public static LogCapture everything() {
         return new LogCapture(true);
     }
 
-    List<Line> lines() {
+    public List<Line> lines() {
         return new ArrayList<>(lines);
     }
 
