@@ -6,6 +6,7 @@ import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
 import io.github.camelmqttbridge.mqtt.client.ConnectionListener;
 import io.github.camelmqttbridge.mqtt.client.InboundMessage;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
+import io.github.camelmqttbridge.mqtt.client.MqttSubscribeRefusedException;
 import io.github.camelmqttbridge.mqtt.client.SubscribeResult;
 import io.github.camelmqttbridge.mqtt.client.Subscription;
 import java.util.ArrayDeque;
@@ -101,7 +102,9 @@ public class MqttBridgeConsumer extends DefaultConsumer {
         c.addConnectionListener(new ConnectionListener() {
             @Override
             public void subscriptionRefused(SubscribeResult result) {
-                problem = "After the broker lost the session, re-subscribing was refused: " + result.refused();
+                problem = "Consumer of mqtt-bridge:" + endpoint.getTopics() + " receives nothing on the refused filter(s):"
+                        + " after the broker lost the session of client " + c.clientId() + ", re-subscribing failed. "
+                        + new MqttSubscribeRefusedException(result).getMessage();
                 LOG.error("Consumer of mqtt-bridge:{}: {}", endpoint.getTopics(), problem);
             }
 

@@ -40,14 +40,21 @@ public class MqttBridgeClientHealthCheck extends AbstractHealthCheck {
         }
         String reported = problem.get();
         Throwable last = c.lastError();
-        if (c.state() != ConnectionState.CONNECTED) {
+        boolean connected = c.state() == ConnectionState.CONNECTED;
+        if (reported != null) {
+            // A reported problem (e.g. a refused re-subscription) outlives reconnects: say it whatever the state.
+            builder.detail("mqtt.problem", reported);
+            builder.down().message(reported + (connected ? "" : " (and the client " + c.clientId() + " is " + c.state()
+                    + (last != null ? ": " + last.getMessage() : "") + ")"));
+            if (!connected && last != null) {
+                builder.error(last);
+            }
+        } else if (!connected) {
             builder.down().message("MQTT client " + c.clientId() + " is " + c.state()
                     + (last != null ? ": " + last.getMessage() : ""));
             if (last != null) {
                 builder.error(last);
             }
-        } else if (reported != null) {
-            builder.down().message(reported);
         } else {
             builder.up();
         }
