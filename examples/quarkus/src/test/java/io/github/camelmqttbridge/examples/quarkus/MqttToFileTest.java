@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -14,17 +15,25 @@ import io.github.camelmqttbridge.mqtt.client.MqttClient;
 import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
 import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.health.HealthCheckRepository;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 
 /** JVM mode: the YAML route bridges one message from Mosquitto (127.0.0.1:1883) to a file. */
 @QuarkusTest
 class MqttToFileTest {
+
+    @Inject
+    CamelContext camelContext;
 
     @ConfigProperty(name = "bridge.brokerUrl")
     String broker;
@@ -47,10 +56,29 @@ class MqttToFileTest {
     }
 
     @Test
-    void healthIsUp() {
-        // Camel's checks (context, routes, consumers) are exposed through camel-quarkus-microprofile-health;
-        // the mqtt-bridge consumer's own check shows up here once the component registers one
-        given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+    void healthShowsTheMqttBridgeConsumerCheck() {
+        // Camel's per-consumer checks (camel.health.consumers-enabled) reach /q/health through
+        // camel-quarkus-microprofile-health as the aggregated "camel-consumers" check; Camel Quarkus lists a single
+        // consumer's details there only while it is DOWN
+        JsonPath health = given().when().get("/q/health").then().statusCode(200).extract().jsonPath();
+        System.out.println("/q/health: " + health.prettify());
+        assertThat(health.getString("status")).isEqualTo("UP");
+        List<Map<String, Object>> checks = health.getList("checks");
+        assertThat(checks).anySatisfy(check -> assertThat(check)
+                .containsEntry("name", "camel-consumers").containsEntry("status", "UP"));
+        // behind it: the route's consumer check, which calls the mqtt-bridge consumer's own check
+        // (MqttBridgeClientHealthCheck, registered through HealthCheckComponent) and carries its details
+        HealthCheckRepository consumers = HealthCheckRegistry.get(camelContext).getRepository("consumers")
+                .orElseThrow();
+        List<HealthCheck.Result> results = consumers.stream().map(HealthCheck::call).toList();
+        results.forEach(r -> System.out.println("health check " + r.getCheck().getId() + " " + r.getState() + " "
+                + r.getDetails()));
+        HealthCheck.Result consumer = results.stream().filter(r -> r.getDetails().containsKey("mqtt.state"))
+                .findFirst().orElseThrow();
+        System.out.println("mqtt-bridge consumer check: " + consumer.getCheck().getId());
+        assertThat(consumer.getCheck().getId()).contains("mqtt-to-file");
+        assertThat(consumer.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(consumer.getDetails()).containsEntry("mqtt.state", "CONNECTED").containsKey("mqtt.client.id");
     }
 
     private List<String> contents() throws Exception {
