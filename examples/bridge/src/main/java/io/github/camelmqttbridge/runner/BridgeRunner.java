@@ -84,6 +84,7 @@ public final class BridgeRunner implements AutoCloseable {
             }
             main.setPropertyPlaceholderLocations(locations);
             options.overrides().forEach(main::addOverrideProperty);
+            main.addMainListener(EnvironmentProperties.installer());
             main.start();
 
             CamelContext context = main.getCamelContext();
@@ -168,14 +169,13 @@ public final class BridgeRunner implements AutoCloseable {
     }
 
     /**
-     * The user's value of a property, in camel-main's order: command line, environment variable (mqtt.url ->
-     * MQTT_URL), JVM system property, the --properties file; null when none sets it (the routes' own
-     * application.properties only has placeholders' defaults).
+     * The user's value of a property, in the order of {@link EnvironmentProperties}: command line, JVM system
+     * property, environment variable (mqtt.url -> MQTT_URL), the --properties file; null when none sets it (the
+     * routes' own application.properties only has defaults).
      */
     static String configured(BridgeMain.BridgeOptions options, Properties user, String name) {
-        return firstNonBlank(options.overrides().get(name),
-                System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')),
-                System.getProperty(name), user.getProperty(name));
+        return firstNonBlank(options.overrides().get(name), EnvironmentProperties.lookup(name),
+                user.getProperty(name));
     }
 
     /** Whether the routes to load send to or read from Kafka (then the embedded default includes Kafka). */

@@ -21,7 +21,8 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
  * The runner as a child JVM, the way a user starts it: {@code java -cp target/classes:target/lib/* BridgeMain}
- * (target/lib is filled before the tests run), with its own environment, output in a file.
+ * (target/lib is filled before the tests run; target/test-classes is appended for test route helpers), with its
+ * own environment, output in a file.
  */
 final class ChildBridge implements AutoCloseable {
 
@@ -47,7 +48,11 @@ final class ChildBridge implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", classes + File.pathSeparator + lib + File.separator + "*",
+                // the runner's console logging, not the tests' log4j2-test.xml
+                "-Dlog4j2.configurationFile=" + classes.resolve("log4j2.xml"),
+                // test-classes last: only for test helpers such as SlowStep
+                "-cp", classes + File.pathSeparator + lib + File.separator + "*" + File.pathSeparator
+                        + classes.getParent().resolve("test-classes"),
                 BridgeMain.class.getName()));
         command.addAll(List.of(args));
         Path output = workDir.resolve("bridge-" + UUID.randomUUID() + ".log");
