@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bridge's command line: {@code java -jar camel-mqtt-bridge-runner.jar [options] [key=value ...]}.
@@ -24,17 +26,23 @@ public final class BridgeMain {
 
             Options:
               --routes <dir|file|classpath:...>  route files to load: a folder (all *.yaml in it), one file, or a
-                                                 classpath pattern; default classpath:routes/mqtt-to-file.yaml
+                                                 classpath pattern (comma-separated list); default
+                                                 classpath:routes/mqtt-to-kafka.yaml,classpath:routes/mqtt-to-file.yaml
               --properties <file>                properties overriding the routes' defaults
                                                  (classpath:routes/application.properties)
               --status-interval <seconds>        seconds between status lines (default 10, 0 = none)
+              --shutdown-timeout <seconds>       on Ctrl-C, how long in-flight messages get to finish (default 30)
+              --tail-kafka <topic|regex>         print the records of a Kafka topic (kafka.brokers, default
+                                                 127.0.0.1:9092) from the beginning until Ctrl-C, and start no bridge
               --stacktrace                       print the full stack trace of a fatal error
               --help                             this text
               name=value                         set one property, e.g. mqtt.url=tcp://broker:1883
                                                  (environment variables work too: MQTT_URL, KAFKA_BROKERS, ...)
 
             Without mqtt.url (option, properties file or MQTT_URL) the bridge starts an embedded MQTT 5 broker
-            (HiveMQ CE) on 127.0.0.1:1883, or on a free port if 1883 is taken, and prints where to publish.
+            (HiveMQ CE) on 127.0.0.1:1883, or on a free port if 1883 is taken; without kafka.brokers (KAFKA_BROKERS)
+            and with a Kafka route, an embedded one-node KRaft Kafka on 127.0.0.1:9092 or a free port. It prints
+            where to publish and how to read the results.
             """;
 
     private BridgeMain() {
@@ -58,6 +66,9 @@ public final class BridgeMain {
             out.print(USAGE);
             return 0;
         }
+        if (options.tailKafka() != null) {
+            return tailKafka(options, out, err);
+        }
         BridgeRunner runner;
         try {
             runner = BridgeRunner.start(options, out);
@@ -68,24 +79,82 @@ public final class BridgeMain {
             }
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            out.println("camel-mqtt-bridge: stopping (in-flight messages finish and are acked first)");
-            runner.close();
-            stopped.countDown();
-        }, "bridge-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        awaitStopSignal(out);
+        out.println("camel-mqtt-bridge: stopping (in-flight messages finish and are acked first)");
+        runner.close();
+        out.println("camel-mqtt-bridge: stopped");
+        return 0;
+    }
+
+    /**
+     * Blocks until Ctrl-C (SIGINT) or SIGTERM. The signals are taken over so that the bridge stops on this thread
+     * and the process exits 0 after a clean shutdown (a second signal, 2 s or more after the first, ends it at once
+     * with exit code 130; {@code timeout} and process-group kills deliver one signal twice). Where the signals
+     * cannot be taken over, a shutdown hook stops the bridge instead (exit code then 128 + signal).
+     */
+    private static void awaitStopSignal(PrintStream out) {
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicLong first = new AtomicLong();
+        boolean handled = true;
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    first.compareAndSet(0, System.nanoTime());
+                    if (stop.getCount() == 0 && System.nanoTime() - first.get() > 2_000_000_000L) {
+                        out.println("camel-mqtt-bridge: second " + name + ": stopping now");
+                        Runtime.getRuntime().halt(130);
+                    }
+                    stop.countDown();
+                });
+            } catch (RuntimeException | LinkageError e) {
+                handled = false;
+            }
+        }
+        Thread hook = new Thread(stop::countDown, "bridge-shutdown");
+        if (!handled) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
         try {
-            stopped.await();
+            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+    }
+
+    private static int tailKafka(BridgeOptions options, PrintStream out, PrintStream err) {
+        String brokers = BridgeRunner.configured(options, new java.util.Properties(), "kafka.brokers");
+        if (options.properties() != null) {
+            try (var in = Files.newInputStream(options.properties())) {
+                java.util.Properties user = new java.util.Properties();
+                user.load(in);
+                brokers = BridgeRunner.configured(options, user, "kafka.brokers");
+            } catch (java.io.IOException e) {
+                err.println("camel-mqtt-bridge: " + options.properties() + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread tail = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.set(true);
+            try {
+                tail.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tail-shutdown"));
+        try {
+            KafkaTail.run(brokers == null ? "127.0.0.1:9092" : brokers, options.tailKafka(), out, stop);
+            return 0;
+        } catch (Exception e) {
+            err.println("camel-mqtt-bridge: " + FatalErrors.describe(e));
+            return 1;
+        }
     }
 
     /** The parsed command line. */
     record BridgeOptions(boolean help, String routes, Path properties, int statusIntervalSeconds, boolean stacktrace,
-            Map<String, String> overrides) {
+            Map<String, String> overrides, int shutdownTimeoutSeconds, String tailKafka) {
 
         static BridgeOptions parse(String[] args) {
             boolean help = false;
@@ -93,6 +162,8 @@ public final class BridgeMain {
             String routes = null;
             Path properties = null;
             int interval = 10;
+            int shutdownTimeout = 30;
+            String tailKafka = null;
             Map<String, String> overrides = new LinkedHashMap<>();
             List<String> rest = new ArrayList<>(List.of(args));
             for (int i = 0; i < rest.size(); i++) {
@@ -107,14 +178,9 @@ public final class BridgeMain {
                             throw new IllegalArgumentException("--properties " + properties + ": no such file");
                         }
                     }
-                    case "--status-interval" -> {
-                        String v = value(rest, ++i, arg);
-                        try {
-                            interval = Integer.parseInt(v);
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--status-interval " + v + ": not a number of seconds");
-                        }
-                    }
+                    case "--status-interval" -> interval = seconds(value(rest, ++i, arg), arg);
+                    case "--shutdown-timeout" -> shutdownTimeout = seconds(value(rest, ++i, arg), arg);
+                    case "--tail-kafka" -> tailKafka = value(rest, ++i, arg);
                     default -> {
                         int eq = arg.indexOf('=');
                         if (arg.startsWith("-") || eq <= 0) {
@@ -124,7 +190,20 @@ public final class BridgeMain {
                     }
                 }
             }
-            return new BridgeOptions(help, routes, properties, interval, stacktrace, overrides);
+            return new BridgeOptions(help, routes, properties, interval, stacktrace, overrides, shutdownTimeout,
+                    tailKafka);
+        }
+
+        private static int seconds(String value, String option) {
+            try {
+                int seconds = Integer.parseInt(value);
+                if (seconds >= 0) {
+                    return seconds;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new IllegalArgumentException(option + " " + value + ": not a number of seconds");
         }
 
         private static String value(List<String> args, int i, String option) {

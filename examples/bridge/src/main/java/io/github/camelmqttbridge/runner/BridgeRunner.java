@@ -4,48 +4,58 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
 /**
- * A running bridge: camel-main with the YAML routes, and the embedded default broker when no MQTT broker
- * is configured. {@link #close()} stops Camel gracefully (consumers stop taking new messages, in-flight exchanges
- * finish — and are acked — within the shutdown timeout), then the embedded broker.
+ * A running bridge: camel-main with the YAML routes; the embedded default MQTT broker when no MQTT broker is
+ * configured, and the embedded Kafka when no Kafka is configured and the routes use Kafka. {@link #close()} stops
+ * Camel gracefully (consumers stop taking new messages, in-flight exchanges finish — and are acked — within the
+ * shutdown timeout), then the embedded brokers.
  */
 public final class BridgeRunner implements AutoCloseable {
 
-    static final String DEFAULT_ROUTES = "classpath:routes/mqtt-to-file.yaml";
+    static final String DEFAULT_ROUTES = "classpath:routes/mqtt-to-kafka.yaml,classpath:routes/mqtt-to-file.yaml";
     static final String DEFAULTS = "classpath:routes/application.properties";
 
     private final Main main;
     private final EmbeddedBroker broker;
+    private final EmbeddedKafka kafka;
     private final ScheduledExecutorService status;
     private final String mqttUrl;
+    private final String kafkaBrokers;
+    private boolean closed;
 
-    private BridgeRunner(Main main, EmbeddedBroker broker, ScheduledExecutorService status, String mqttUrl) {
+    private BridgeRunner(Main main, EmbeddedBroker broker, EmbeddedKafka kafka, ScheduledExecutorService status,
+            String mqttUrl, String kafkaBrokers) {
         this.main = main;
         this.broker = broker;
+        this.kafka = kafka;
         this.status = status;
         this.mqttUrl = mqttUrl;
+        this.kafkaBrokers = kafkaBrokers;
     }
 
     static BridgeRunner start(BridgeMain.BridgeOptions options, PrintStream out) throws Exception {
-        Properties user = new Properties();
-        if (options.properties() != null) {
-            try (InputStream in = Files.newInputStream(options.properties())) {
-                user.load(in);
-            }
-        }
-        String mqttUrl = firstNonBlank(options.overrides().get("mqtt.url"), user.getProperty("mqtt.url"),
-                System.getenv("MQTT_URL"), System.getProperty("mqtt.url"));
+        long began = System.nanoTime();
+        Properties user = userProperties(options);
+        String mqttUrl = configured(options, user, "mqtt.url");
+        String kafkaBrokers = configured(options, user, "kafka.brokers");
+        String routes = routesPattern(options.routes());
         EmbeddedBroker broker = null;
+        EmbeddedKafka kafka = null;
         Main main = new Main();
         try {
             if (mqttUrl == null) {
@@ -55,9 +65,17 @@ public final class BridgeRunner implements AutoCloseable {
                 out.println("camel-mqtt-bridge: no mqtt.url configured: started the embedded MQTT 5 broker (HiveMQ CE) at "
                         + mqttUrl);
             }
-            String routes = routesPattern(options.routes());
+            if (kafkaBrokers == null && routesUseKafka(routes)) {
+                kafka = EmbeddedKafka.start(9092);
+                kafkaBrokers = kafka.bootstrapServers();
+                main.addOverrideProperty("kafka.brokers", kafkaBrokers);
+                out.println("camel-mqtt-bridge: no kafka.brokers configured: started the embedded Kafka (KRaft, one node) at "
+                        + kafkaBrokers);
+            }
             main.configure().withRoutesIncludePattern(routes);
-            main.configure().withShutdownTimeout(30);
+            // Ctrl-C: consumers stop taking messages, in-flight exchanges get this long to finish (and be acked)
+            main.configure().withShutdownTimeout(options.shutdownTimeoutSeconds());
+            main.configure().withShutdownSuppressLoggingOnTimeout(false);
             main.configure().withJmxEnabled(true);
             main.configure().withName("camel-mqtt-bridge");
             String locations = DEFAULTS;
@@ -66,6 +84,7 @@ public final class BridgeRunner implements AutoCloseable {
             }
             main.setPropertyPlaceholderLocations(locations);
             options.overrides().forEach(main::addOverrideProperty);
+            main.addMainListener(EnvironmentProperties.installer());
             main.start();
 
             CamelContext context = main.getCamelContext();
@@ -73,13 +92,11 @@ public final class BridgeRunner implements AutoCloseable {
             for (var route : context.getRoutes()) {
                 out.println("  " + route.getRouteId() + ": " + route.getEndpoint().getEndpointBaseUri());
             }
-            if (broker != null) {
-                out.println("camel-mqtt-bridge: publish to " + mqttUrl + ", e.g.");
-                out.println("  mosquitto_pub -h 127.0.0.1 -p " + broker.port()
-                        + " -V mqttv5 -q 1 -t sensors/dev-1/temperature -m '{\"value\":21.5}'");
-                out.println("  and watch " + Path.of(context.resolvePropertyPlaceholders("{{bridge.out.dir}}"))
-                        .toAbsolutePath() + "/sensors/dev-1/temperature/");
+            if (broker != null || kafka != null) {
+                printHowToTry(context, broker, kafka, mqttUrl, kafkaBrokers, out);
             }
+            out.printf(Locale.ROOT, "camel-mqtt-bridge: ready in %.1f s (%.1f s since the JVM started); Ctrl-C stops%n",
+                    (System.nanoTime() - began) / 1e9, ManagementFactory.getRuntimeMXBean().getUptime() / 1e3);
             ScheduledExecutorService status = null;
             if (options.statusIntervalSeconds() > 0) {
                 status = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,18 +108,110 @@ public final class BridgeRunner implements AutoCloseable {
                 status.scheduleAtFixedRate(() -> out.println(line.next()), options.statusIntervalSeconds(),
                         options.statusIntervalSeconds(), TimeUnit.SECONDS);
             }
-            return new BridgeRunner(main, broker, status, mqttUrl);
+            return new BridgeRunner(main, broker, kafka, status, mqttUrl, kafkaBrokers);
         } catch (Exception | Error e) {
             try {
                 main.stop();
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
+            if (kafka != null) {
+                kafka.close();
+            }
             if (broker != null) {
                 broker.close();
             }
             throw e;
         }
+    }
+
+    private static void printHowToTry(CamelContext context, EmbeddedBroker broker, EmbeddedKafka kafka,
+            String mqttUrl, String kafkaBrokers, PrintStream out) {
+        URI uri = URI.create(mqttUrl);
+        out.println("camel-mqtt-bridge: try it: publish to " + mqttUrl + ", e.g.");
+        out.println("  mosquitto_pub -h " + uri.getHost() + " -p " + uri.getPort()
+                + " -V mqttv5 -q 1 -t sensors/dev-1/temperature -m '{\"value\":21.5}'");
+        if (context.getRoute("mqtt-to-kafka") != null) {
+            out.println("  Kafka (" + kafkaBrokers + "): topic " + context.resolvePropertyPlaceholders(
+                    "{{kafka.topic.prefix}}") + "temperature, key dev-1; read it with");
+            out.println("  " + selfCommand() + " --tail-kafka '" + context.resolvePropertyPlaceholders(
+                    "{{kafka.topic.prefix}}").replace(".", "\\.") + ".*' kafka.brokers=" + kafkaBrokers);
+        }
+        if (context.getRoute("mqtt-to-file") != null) {
+            out.println("  files: " + Path.of(context.resolvePropertyPlaceholders("{{bridge.out.dir}}"))
+                    .toAbsolutePath() + "/sensors/dev-1/temperature/<day>.jsonl");
+        }
+    }
+
+    /** How this runner was started: java -jar path/to/the.jar, or the class name on a class path. */
+    static String selfCommand() {
+        try {
+            Path code = Path.of(BridgeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(code)) {
+                Path cwd = Path.of("").toAbsolutePath();
+                Path shown = code.startsWith(cwd) ? cwd.relativize(code) : code;
+                return "java -jar " + shown;
+            }
+        } catch (Exception ignored) {
+            // fall through
+        }
+        return "java -jar camel-mqtt-bridge-runner.jar";
+    }
+
+    private static Properties userProperties(BridgeMain.BridgeOptions options) throws IOException {
+        Properties user = new Properties();
+        if (options.properties() != null) {
+            try (InputStream in = Files.newInputStream(options.properties())) {
+                user.load(in);
+            }
+        }
+        return user;
+    }
+
+    /**
+     * The user's value of a property, in the order of {@link EnvironmentProperties}: command line, JVM system
+     * property, environment variable (mqtt.url -> MQTT_URL), the --properties file; null when none sets it (the
+     * routes' own application.properties only has defaults).
+     */
+    static String configured(BridgeMain.BridgeOptions options, Properties user, String name) {
+        return firstNonBlank(options.overrides().get(name), EnvironmentProperties.lookup(name),
+                user.getProperty(name));
+    }
+
+    /** Whether the routes to load send to or read from Kafka (then the embedded default includes Kafka). */
+    static boolean routesUseKafka(String pattern) {
+        if (pattern.equals(DEFAULT_ROUTES)) {
+            return true;
+        }
+        for (String part : pattern.split(",")) {
+            part = part.strip();
+            try {
+                if (part.startsWith("file:")) {
+                    Path path = Path.of(part.substring("file:".length()));
+                    if (path.getFileName().toString().contains("*")) {
+                        try (Stream<Path> files = Files.list(path.getParent())) {
+                            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                                if (Files.readString(file).contains("kafka:")) {
+                                    return true;
+                                }
+                            }
+                        }
+                    } else if (Files.isRegularFile(path) && Files.readString(path).contains("kafka:")) {
+                        return true;
+                    }
+                } else if (part.startsWith("classpath:") && !part.contains("*")) {
+                    try (InputStream in = BridgeRunner.class.getClassLoader()
+                            .getResourceAsStream(part.substring("classpath:".length()))) {
+                        if (in != null && new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("kafka:")) {
+                            return true;
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // unreadable here: camel-main reports it when it loads the routes
+            }
+        }
+        return false;
     }
 
     /** A folder means every *.yaml in it; anything else is passed to camel-main as is. */
@@ -140,8 +249,18 @@ public final class BridgeRunner implements AutoCloseable {
         return mqttUrl;
     }
 
+    /** The Kafka bootstrap servers the routes use (the embedded Kafka's when it runs), or null. */
+    public String kafkaBrokers() {
+        return kafkaBrokers;
+    }
+
+    /** Stops Camel gracefully, then the embedded brokers; a second call waits for the first and returns. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (status != null) {
             status.shutdownNow();
         }
@@ -149,6 +268,9 @@ public final class BridgeRunner implements AutoCloseable {
             main.stop();
         } catch (Exception ignored) {
             // stopping: nothing left to do about it
+        }
+        if (kafka != null) {
+            kafka.close();
         }
         if (broker != null) {
             broker.close();

@@ -17,14 +17,22 @@ import org.apache.camel.api.management.mbean.ManagedRouteMBean;
  * routes that read from outside (not {@code direct:}):
  * messages in and out per second since the last line, in flight, acked (exchanges completed: the consumer
  * acknowledges on completion, dead-lettered ones included), dead-lettered (failures handled by an error
- * handler), failed (not acked, left for redelivery), and reconnects when the consumers publish a
- * {@code Reconnects} JMX attribute.
+ * handler or {@code onException}), failed (not acked, left for redelivery), and reconnects: the sum of the
+ * {@value #RECONNECTS_ATTRIBUTE} JMX attribute of this context's consumers that have it (the mqtt-bridge
+ * consumer's {@code getReconnects()}), "n/a" when none has.
  */
 final class StatusLine {
 
+    /** The mqtt-bridge consumer's {@code @ManagedAttribute} for its client's reconnects. */
+    static final String RECONNECTS_ATTRIBUTE = "Reconnects";
+
+    /** The counters of one moment; {@code reconnects} null when no consumer publishes them. */
+    record Totals(long in, long out, long inflight, long deadLettered, long failed, Long reconnects) {
+        static final Totals ZERO = new Totals(0, 0, 0, 0, 0, null);
+    }
+
     private final CamelContext context;
-    private long lastIn;
-    private long lastOut;
+    private Totals last = Totals.ZERO;
     private long lastNanos = System.nanoTime();
 
     StatusLine(CamelContext context) {
@@ -32,6 +40,24 @@ final class StatusLine {
     }
 
     synchronized String next() {
+        Totals now = totals();
+        long nanos = System.nanoTime();
+        String line = format(last, now, (nanos - lastNanos) / 1e9);
+        last = now;
+        lastNanos = nanos;
+        return line;
+    }
+
+    /** The line for the counters {@code now}, rates against {@code before} taken {@code seconds} earlier. */
+    static String format(Totals before, Totals now, double seconds) {
+        double s = Math.max(0.001, seconds);
+        return String.format(Locale.ROOT,
+                "status: in %.1f msg/s, out %.1f msg/s, in flight %d, acked %d, dead-lettered %d, failed %d, reconnects %s",
+                (now.in() - before.in()) / s, (now.out() - before.out()) / s, now.inflight(), now.out(),
+                now.deadLettered(), now.failed(), now.reconnects() == null ? "n/a" : now.reconnects().toString());
+    }
+
+    Totals totals() {
         ManagedCamelContext managed = context.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
         long in = 0;
         long out = 0;
@@ -52,26 +78,23 @@ final class StatusLine {
             deadLettered += mbean.getFailuresHandled();
             failed += mbean.getExchangesFailed();
         }
-        long now = System.nanoTime();
-        double seconds = Math.max(0.001, (now - lastNanos) / 1e9);
-        String line = String.format(Locale.ROOT,
-                "status: in %.1f msg/s, out %.1f msg/s, in flight %d, acked %d, dead-lettered %d, failed %d, reconnects %s",
-                (in - lastIn) / seconds, (out - lastOut) / seconds, inflight, out, deadLettered, failed, reconnects());
-        lastIn = in;
-        lastOut = out;
-        lastNanos = now;
-        return line;
+        return new Totals(in, out, inflight, deadLettered, failed, reconnects());
     }
 
-    private String reconnects() {
+    private Long reconnects() {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             Set<ObjectName> names = server.queryNames(new ObjectName("org.apache.camel:type=consumers,*"), null);
+            String contextName = context.getManagementName();
             long total = 0;
             boolean any = false;
             for (ObjectName name : names) {
+                String owner = name.getKeyProperty("context");
+                if (owner == null || !(owner.equals(contextName) || owner.equals(ObjectName.quote(contextName)))) {
+                    continue;
+                }
                 try {
-                    Object value = server.getAttribute(name, "Reconnects");
+                    Object value = server.getAttribute(name, RECONNECTS_ATTRIBUTE);
                     if (value instanceof Number n) {
                         total += n.longValue();
                         any = true;
@@ -80,9 +103,9 @@ final class StatusLine {
                     // a consumer without the attribute
                 }
             }
-            return any ? Long.toString(total) : "n/a";
+            return any ? total : null;
         } catch (Exception e) {
-            return "n/a";
+            return null;
         }
     }
 }
