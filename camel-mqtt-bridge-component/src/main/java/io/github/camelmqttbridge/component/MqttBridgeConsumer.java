@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.Suspendable;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.support.DefaultConsumer;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * the acknowledgement, failure, backpressure and ordering policy.
  */
 @ManagedResource(description = "MQTT Bridge consumer")
-public class MqttBridgeConsumer extends DefaultConsumer {
+public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttBridgeConsumer.class);
 
@@ -52,6 +53,9 @@ public class MqttBridgeConsumer extends DefaultConsumer {
     private final Object queuesLock = new Object();
     /** Ordered mode: per topic, the delivery being processed (head) and those waiting behind it. */
     private final Map<String, ArrayDeque<Delivery>> topicQueues = new HashMap<>();
+    /** Messages that arrived (or came due) while suspended: unacknowledged, started again on resume. */
+    private final List<Delivery> parked = new ArrayList<>();
+    private boolean suspended;
     private final LongAdder completed = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder redelivered = new LongAdder();
@@ -147,6 +151,31 @@ public class MqttBridgeConsumer extends DefaultConsumer {
                 config.isParallelProcessing() ? "parallel" : "ordered per topic");
     }
 
+    /**
+     * Camel's graceful shutdown suspends the consumer, waits for the exchanges in flight, then stops it. While
+     * suspended no new exchange starts (new messages stay unacknowledged with the broker), and the ones in flight
+     * still complete and are acknowledged before {@link #doStop()} closes the session.
+     */
+    @Override
+    protected void doSuspend() throws Exception {
+        synchronized (queuesLock) {
+            suspended = true;
+        }
+        LOG.info("Consumer of mqtt-bridge:{} suspended: exchanges in flight finish and are acknowledged, new messages wait",
+                getEndpoint().getTopics());
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        List<Delivery> again;
+        synchronized (queuesLock) {
+            suspended = false;
+            again = new ArrayList<>(parked);
+            parked.clear();
+        }
+        again.forEach(this::submit);
+    }
+
     @Override
     protected void doStop() throws Exception {
         MqttClient c = client;
@@ -161,6 +190,8 @@ public class MqttBridgeConsumer extends DefaultConsumer {
         synchronized (queuesLock) {
             // Unacknowledged: the broker keeps them for a persistent session.
             topicQueues.clear();
+            parked.clear();
+            suspended = false;
         }
         if (c != null) {
             closeQuietly(c);
@@ -196,7 +227,19 @@ public class MqttBridgeConsumer extends DefaultConsumer {
         }
     }
 
+    private boolean parkedWhileSuspended(Delivery delivery) {
+        synchronized (queuesLock) {
+            if (suspended) {
+                parked.add(delivery);
+            }
+            return suspended;
+        }
+    }
+
     private void submit(Delivery delivery) {
+        if (parkedWhileSuspended(delivery)) {
+            return;
+        }
         ExecutorService pool = workers;
         if (pool == null || !isRunAllowed()) {
             return; // stopping: stays unacknowledged
@@ -209,7 +252,7 @@ public class MqttBridgeConsumer extends DefaultConsumer {
     }
 
     private void process(Delivery delivery) {
-        if (!isRunAllowed()) {
+        if (!isRunAllowed() || parkedWhileSuspended(delivery)) {
             return;
         }
         Exchange exchange = createExchange(false);

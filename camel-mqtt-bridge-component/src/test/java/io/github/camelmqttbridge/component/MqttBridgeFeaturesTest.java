@@ -105,6 +105,53 @@ class MqttBridgeFeaturesTest extends MqttBridgeTestSupport {
         await().atMost(Duration.ofSeconds(5)).until(() -> consumerOf(second, "again").getAcknowledged() == 1);
     }
 
+    @Test
+    void gracefulStopAcknowledgesTheExchangeInFlightAndLeavesNewMessagesWithTheBroker() throws Exception {
+        String t = topic("graceful");
+        String clientId = "graceful-" + prefix.substring(3);
+        String uri = "mqtt-bridge:" + t + "?brokerUrl=" + BROKER + "&qos=1&clientId=" + clientId
+                + "&cleanStart=false&sessionExpiryInterval=300";
+        CountDownLatch inRoute = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> firstGot = new CopyOnWriteArrayList<>();
+        CamelContext first = newContext(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("slow").process(e -> {
+                    inRoute.countDown();
+                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                    firstGot.add(text(e.getIn().getBody()));
+                });
+            }
+        });
+        MqttBridgeConsumer consumer = consumerOf(first, "slow");
+        publish(t, "in flight at shutdown", 1);
+        assertThat(inRoute.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread stopper = new Thread(first::stop, "graceful-stop");
+        stopper.start();
+        await().atMost(Duration.ofSeconds(10)).until(consumer::isSuspended);
+        publish(t, "arrived while stopping", 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> consumer.getReceived() == 2);
+        release.countDown();
+        stopper.join(30_000);
+        extraContexts.remove(first);
+        assertThat(firstGot).containsExactly("in flight at shutdown");
+        assertThat(consumer.getCompleted()).isEqualTo(1);
+        // Proof that its PUBACK left before the session closed: the broker does not send it again below.
+
+        List<String> secondGot = new CopyOnWriteArrayList<>();
+        newContext(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("after").process(e -> secondGot.add(text(e.getIn().getBody())));
+            }
+        });
+        publish(t, "marker", 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> secondGot.contains("marker"));
+        assertThat(secondGot).as("only the unacknowledged message comes back, then the new one")
+                .containsExactly("arrived while stopping", "marker");
+    }
+
     // ---- persistence=file ----
 
     @Test
