@@ -2,6 +2,8 @@ package io.github.camelmqttbridge.component;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.camelmqttbridge.testsupport.MosquittoBroker;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -31,5 +33,28 @@ class PahoCompatibilityTest extends MqttBridgeTestSupport {
         template.sendBody("direct:out", "same route");
         in.assertIsSatisfied(10_000);
         assertThat(text(in.getReceivedExchanges().get(0).getIn().getBody(byte[].class))).isEqualTo("same route");
+    }
+
+    /** The credentials options too: userName and password mean the same in both components. */
+    @ParameterizedTest
+    @ValueSource(strings = { "paho-mqtt5", "mqtt-bridge" })
+    void sameCredentialsOptionsWorkWithEitherScheme(String scheme) throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.builder().passwordFile(Map.of("carol", "c-pw-31")).start()) {
+            String t = topic(scheme + "-auth");
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            String common = "?brokerUrl=" + broker.tcpUrl() + "&qos=1&userName=carol&password=RAW(c-pw-31)";
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(scheme + ":" + t + common + "&clientId=in-" + id).routeId("auth-in").to("mock:auth");
+                    from("direct:auth").to(scheme + ":" + t + common + "&clientId=out-" + id);
+                }
+            });
+            MockEndpoint in = getMockEndpoint("mock:auth");
+            in.expectedMessageCount(1);
+            template.sendBody("direct:auth", "with credentials");
+            in.assertIsSatisfied(10_000);
+            context.getRouteController().stopRoute("auth-in");
+        }
     }
 }
