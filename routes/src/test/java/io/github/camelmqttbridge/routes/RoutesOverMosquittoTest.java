@@ -122,6 +122,54 @@ class RoutesOverMosquittoTest {
         }
     }
 
+    @Test
+    void mqttToHttpEndToEndRetriesA5xxAndDeadLettersWhatIsNotJson() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String root = "it-" + id;
+        java.util.Queue<String> bodies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.Queue<String> topics = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            boolean fail = calls.incrementAndGet() == 1; // the first call fails: the route must retry
+            if (!fail) {
+                bodies.add(new String(body, StandardCharsets.UTF_8));
+                topics.add(exchange.getRequestHeaders().getFirst("X-Mqtt-Topic"));
+            }
+            exchange.sendResponseHeaders(fail ? 503 : 200, -1);
+            exchange.close();
+        });
+        server.start();
+        Path dlq = dir.resolve("dlq");
+        try (BridgeRoutes routes = new BridgeRoutes(Map.of(
+                "mqtt.url", MOSQUITTO,
+                "mqtt.clientId", "bridge-" + id,
+                "mqtt.http.filter", root + "/alerts/#",
+                "http.url", "http://127.0.0.1:" + server.getAddress().getPort() + "/hook",
+                "http.retries", "3",
+                "http.retry.delay", "50",
+                "http.retry.maxDelay", "200",
+                "bridge.dlq.dir", dlq.toString(),
+                "bridge.state.dir", dir.resolve("state").toString()),
+                "mqtt-to-http.yaml").start()) {
+            publish(root + "/alerts/dev-9/overheat", "{\"level\":\"high\"}".getBytes(StandardCharsets.UTF_8), null, null);
+            publish(root + "/alerts/dev-9/overheat", "not json".getBytes(StandardCharsets.UTF_8), null, null);
+            publish(root + "/alerts/dev-9/overheat", "{\"level\":\"low\"}".getBytes(StandardCharsets.UTF_8), null, null);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> bodies.size() == 2);
+            assertThat(bodies).extracting(b -> MAPPER.readTree(b).get("level").asText()).containsExactly("high", "low");
+            assertThat(topics).containsOnly(root + "/alerts/dev-9/overheat");
+            Path dead = dlq.resolve("mqtt-to-http-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dead) && Files.readAllLines(dead).size() == 1);
+            assertThat(Files.readAllLines(dead).get(0)).contains(java.util.Base64.getEncoder()
+                    .encodeToString("not json".getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            server.stop(0);
+        }
+    }
+
     private static void publish(String topic, byte[] payload, String property, String value) throws Exception {
         MqttClient client = new MqttClient(MOSQUITTO, "pub-" + UUID.randomUUID(), new MemoryPersistence());
         client.connect(new MqttConnectionOptions());
