@@ -87,8 +87,19 @@ final class KafkaTail implements AutoCloseable {
 
     /** Waits for the first record after {@link #mark()}, at most {@code timeout}; returns the time from the mark. */
     Duration awaitFirstArrivalAfterMark(Duration timeout) {
+        return awaitFirstArrivalAfterMark(timeout, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #awaitFirstArrivalAfterMark(Duration)}, but returns {@link Duration#ZERO} at once when all
+     * {@code expected} numbers are already there (nothing left to recover).
+     */
+    Duration awaitFirstArrivalAfterMark(Duration timeout, int expected) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (firstArrivalAfterMarkNanos == 0 && System.nanoTime() < deadline) {
+            if (distinct() >= expected) {
+                return Duration.ZERO;
+            }
             BridgeProcess.sleep(20);
         }
         return sinceMarkToFirstArrival();
