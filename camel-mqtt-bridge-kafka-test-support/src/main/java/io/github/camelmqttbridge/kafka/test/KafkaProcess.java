@@ -1,0 +1,336 @@
+package io.github.camelmqttbridge.kafka.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real single-node KRaft Kafka (combined broker + controller) as a <em>child JVM</em>, so that a test can stop
+ * ({@link #stop()}, SIGTERM), kill ({@link #kill()}, SIGKILL) and start it again ({@link #start()}) on the same
+ * ports and data directory. Unlike {@link EmbeddedKafka} it survives nothing of the test JVM's state and costs
+ * one extra JVM (~300 MB with the default {@code -Xmx384m}).
+ * <p>
+ * The child runs {@code kafka.tools.StorageTool format -t <uuid> -c server.properties} once, then
+ * {@code kafka.Kafka server.properties}, with this JVM's class path (it must hold {@code kafka_2.13}; this
+ * module depends on it). Output goes to {@code kafka.out} in the data directory.
+ *
+ * <pre>{@code
+ * try (KafkaProcess kafka = KafkaProcess.create().start()) {
+ *     produceTo(kafka.bootstrapServers());
+ *     kafka.stop();   // SIGTERM: controlled shutdown, ~3 s
+ *     kafka.start();  // same port, same data
+ * }
+ * }</pre>
+ */
+public final class KafkaProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path directory;
+    private final Path config;
+    private final int port;
+    private final int controllerPort;
+    private final String heap;
+    private final Thread killOnExit;
+    private volatile Process process;
+    private boolean formatted;
+
+    private KafkaProcess(Path directory, int port, int controllerPort, String heap) {
+        this.directory = directory;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.heap = heap;
+        this.config = directory.resolve("server.properties");
+        this.killOnExit = new Thread(this::kill, "kafka-process-killer-" + port);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    /** A node on two free ports of 127.0.0.1 with its data in a new temporary directory; not started yet. */
+    public static KafkaProcess create() {
+        return create("384m");
+    }
+
+    /** As {@link #create()}, with the child's maximum heap, e.g. {@code "512m"}. */
+    public static KafkaProcess create(String maxHeap) {
+        try {
+            Path directory = Files.createTempDirectory("kafka-process-");
+            int port = freePort();
+            int controller = freePort();
+            while (controller == port) {
+                controller = freePort();
+            }
+            KafkaProcess kafka = new KafkaProcess(directory, port, controller, maxHeap);
+            kafka.writeConfig();
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare a Kafka directory", e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public Path logFile() {
+        return directory.resolve("kafka.out");
+    }
+
+    public boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** The child's process id, or -1 when it does not run. */
+    public long pid() {
+        Process p = process;
+        return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
+    /**
+     * Formats the storage on the first call, starts the node and returns when its broker port accepts connections
+     * and answers metadata requests. Calling it again after {@link #stop()} or {@link #kill()} restarts it on the
+     * same ports and data.
+     */
+    public synchronized KafkaProcess start() {
+        if (isRunning()) {
+            return this;
+        }
+        if (!formatted) {
+            int code = runToEnd(List.of("kafka.tools.StorageTool", "format", "-t", randomClusterId(),
+                    "-c", config.toString(), "--ignore-formatted"));
+            if (code != 0) {
+                throw new IllegalStateException("Kafka StorageTool format exited with " + code + "\n" + tail(40));
+            }
+            formatted = true;
+        }
+        try {
+            process = new ProcessBuilder(command(List.of("kafka.Kafka", config.toString())))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run the Kafka child JVM", e);
+        }
+        awaitReady();
+        return this;
+    }
+
+    /** SIGTERM: Kafka's controlled shutdown; SIGKILL if it did not end within 30 s. */
+    public synchronized void stop() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!waitFor(p, STOP_TIMEOUT)) {
+                p.destroyForcibly();
+                waitFor(p, STOP_TIMEOUT);
+            }
+        }
+        awaitPortFree();
+    }
+
+    /** SIGKILL: no controlled shutdown, the log is recovered on the next start. */
+    public void kill() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+            waitFor(p, STOP_TIMEOUT);
+        }
+    }
+
+    /** The last lines of the child's output, for failure messages. */
+    public String tail(int lines) {
+        try {
+            if (!Files.exists(logFile())) {
+                return "";
+            }
+            List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + logFile() + ": " + e + ")";
+        }
+    }
+
+    /** Stops the child and deletes its data. */
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // nothing to remove then
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temporary directory
+        }
+    }
+
+    private void writeConfig() throws IOException {
+        String text = String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "inter.broker.listener.name=PLAINTEXT",
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + directory.resolve("data"),
+                "num.partitions=1",
+                "auto.create.topics.enable=true",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "num.network.threads=2",
+                "num.io.threads=2",
+                "background.threads=2",
+                "log.cleaner.enable=false",
+                "");
+        Files.writeString(config, text, StandardCharsets.UTF_8);
+        // Kafka 4 logs through log4j2: WARN and above to the child's stdout (kafka.out)
+        Files.writeString(directory.resolve("log4j2.properties"), String.join("\n",
+                "rootLogger.level=WARN",
+                "rootLogger.appenderRef.out.ref=OUT",
+                "appender.out.type=Console",
+                "appender.out.name=OUT",
+                "appender.out.layout.type=PatternLayout",
+                "appender.out.layout.pattern=%d{HH:mm:ss.SSS} %-5p [%c{1}] %m%n",
+                "logger.started.name=kafka.server.KafkaRaftServer",
+                "logger.started.level=INFO",
+                ""), StandardCharsets.UTF_8);
+    }
+
+    private List<String> command(List<String> mainAndArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + heap);
+        cmd.add("-Xms64m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-Dlog4j2.configurationFile=" + directory.resolve("log4j2.properties"));
+        cmd.add("-cp");
+        cmd.add(classPath());
+        cmd.addAll(mainAndArgs);
+        return cmd;
+    }
+
+    /** Surefire puts the full test class path in {@code surefire.test.class.path}; otherwise this JVM's. */
+    static String classPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) {
+            cp = System.getProperty("java.class.path");
+        }
+        return cp;
+    }
+
+    private int runToEnd(List<String> mainAndArgs) {
+        try {
+            Process p = new ProcessBuilder(command(mainAndArgs)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+            if (!p.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + mainAndArgs.get(0), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Process p = process;
+            if (!p.isAlive()) {
+                throw new IllegalStateException("Kafka exited with " + p.exitValue() + " while starting\n" + tail(60));
+            }
+            if (accepts(port) && KafkaReadiness.brokerReady(bootstrapServers())) {
+                return;
+            }
+            sleep(250);
+        }
+        kill();
+        throw new IllegalStateException("Kafka did not get ready on " + bootstrapServers() + " within "
+                + START_TIMEOUT.toSeconds() + " s\n" + tail(60));
+    }
+
+    private void awaitPortFree() {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && accepts(port)) {
+            sleep(100);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean waitFor(Process p, Duration timeout) {
+        try {
+            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A Kafka cluster id: 16 random bytes, URL-safe Base64 without padding (22 characters). */
+    private static String randomClusterId() {
+        UUID uuid = UUID.randomUUID();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
+        buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+    }
+}
