@@ -88,7 +88,7 @@ class FeaturesXmlTest {
         for (Element feature : ours.values()) {
             for (Element dependency : children(feature, "feature")) {
                 String name = dependency.getTextContent().trim();
-                if (ours.containsKey(name)) {
+                if (ours.containsKey(name) || name.equals("wrap")) { // ours, or Karaf's own wrap: handler
                     continue;
                 }
                 assertThat(camel).as("camel-karaf feature " + name).containsKey(name);
@@ -100,6 +100,27 @@ class FeaturesXmlTest {
                 }
             }
         }
+    }
+
+    @Test
+    void wrappedFeatureNeedsNoCamelKarafBundleButCamelCoreOsgi() throws Exception {
+        Map<String, Element> ours = features(parse(Paths.get("target", "feature", "features.xml")));
+        Element wrapped = ours.get("camel-mqtt-bridge-wrapped");
+        assertThat(wrapped).isNotNull();
+        assertThat(children(wrapped, "feature")).as("no camel-karaf feature, only Karaf's wrap: handler first")
+                .extracting(e -> e.getTextContent() + " " + e.getAttribute("prerequisite")).containsExactly("wrap true");
+        List<String> bundles = children(wrapped, "bundle").stream().map(e -> e.getTextContent().trim()).toList();
+        assertThat(bundles.stream().filter(b -> b.startsWith("mvn:org.apache.camel.karaf/")))
+                .containsExactly("mvn:org.apache.camel.karaf/camel-core-osgi/" + CAMEL_KARAF);
+        assertThat(bundles.stream().filter(b -> b.startsWith("wrap:")))
+                .allMatch(b -> b.startsWith("wrap:mvn:org.apache.camel/camel-") && b.contains("/" + CAMEL_KARAF + "$")
+                        && b.contains("Export-Package=org.apache.camel.*;version=" + CAMEL_KARAF))
+                .extracting(b -> b.substring("wrap:mvn:org.apache.camel/".length(), b.indexOf('/', "wrap:mvn:org.apache.camel/".length())))
+                .contains("camel-api", "camel-support", "camel-base-engine", "camel-core-engine", "camel-file");
+        assertThat(bundles).contains("mvn:io.netty/netty-codec-mqtt/" + NETTY,
+                "mvn:io.github.camelmqttbridge/camel-mqtt-bridge-component/" + VERSION);
+        assertThat(children(ours.get("camel-mqtt-bridge-wrapped-example"), "bundle")).extracting(Element::getTextContent)
+                .containsExactly("mvn:io.github.camelmqttbridge/camel-mqtt-bridge-example-karaf-route/" + VERSION);
     }
 
     @Test
