@@ -28,6 +28,8 @@ final class InboundDelivery {
     private final AtomicInteger outstanding = new AtomicInteger();
     /** Written on the event loop only, after every listener acknowledged. */
     private boolean acknowledgedOnLoop;
+    /** Event loop only: see {@link #awaitingResend()}. */
+    private boolean awaitingResend;
 
     InboundDelivery(InboundPublishFlow flow, String topic, byte[] payload, int qos, boolean retain, boolean duplicate,
             int packetId, MessageProperties properties) {
@@ -55,6 +57,18 @@ final class InboundDelivery {
 
     boolean isAcknowledgedOnLoop() {
         return acknowledgedOnLoop;
+    }
+
+    /**
+     * Received on an earlier connection of a resumed session, ack not written yet: the broker will re-send the
+     * PUBLISH, and the ack answers that re-send (event loop only).
+     */
+    boolean awaitingResend() {
+        return awaitingResend;
+    }
+
+    void awaitingResend(boolean value) {
+        awaitingResend = value;
     }
 
     /** The broker forgot the session: nothing to write any more, but the slot is freed when the app is done. */

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * QoS 1: DELIVERED --acknowledge()--> PUBACK written (in arrival order)
  * QoS 2: DELIVERED --acknowledge()--> id stored, PUBREC written --PUBREL--> id forgotten, PUBCOMP written
  *        a PUBLISH re-sent with an id awaiting PUBREL, or still being processed, is not delivered again
+ * Resumed session: acks of messages from an earlier connection answer the broker's re-send of each (or go out
+ *        at its first new QoS 1/2 message), never ahead of the re-send
  * </pre>
  * Acks leave in the order the PUBLISH packets arrived, as MQTT requires, even when the application
  * finishes them out of order. When as many messages as our Receive Maximum are unacknowledged the channel
@@ -120,12 +122,22 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             connection.writeAndFlush(reply(MqttMessageType.PUBREC, packetId));
             return;
         }
-        if (qos > 0 && unacknowledged.containsKey(packetId)) {
-            // A re-send of a message the application is still processing: its ack will answer this one too.
+        InboundDelivery pending = qos > 0 ? unacknowledged.get(packetId) : null;
+        if (pending != null) {
+            // A re-send of a message the application is still processing (or processed while we were offline):
+            // its ack answers this one too.
             if (qos == 2) {
                 metrics.onDuplicateSuppressed();
             }
+            if (pending.awaitingResend()) {
+                pending.awaitingResend(false);
+                drainAcks();
+            }
             return;
+        }
+        if (qos > 0 && !publish.fixedHeader().isDup()) {
+            // A first transmission: the broker is past its re-sends, the acks still waiting for one go out now.
+            stopAwaitingResends();
         }
         // Only messages still waiting for the application's acknowledge count here. QoS 2 ids already answered
         // with PUBREC and waiting for PUBREL cost us nothing but an int, and Mosquitto 2.0 frees the slot on
@@ -249,7 +261,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean wrote = false;
-        while (!ackQueue.isEmpty() && ackQueue.peek().isAcknowledgedOnLoop()) {
+        while (!ackQueue.isEmpty() && ackQueue.peek().isAcknowledgedOnLoop() && !ackQueue.peek().awaitingResend()) {
             InboundDelivery done = ackQueue.poll();
             unacknowledged.remove(done.packetId());
             if (done.qos() == 1) {
@@ -271,6 +283,20 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         }
         if (wrote) {
             connection.flush();
+        }
+    }
+
+    /** The broker will not re-send the messages whose acks wait for a re-send: write those acks. */
+    private void stopAwaitingResends() {
+        boolean any = false;
+        for (InboundDelivery d : ackQueue) {
+            if (d.awaitingResend()) {
+                d.awaitingResend(false);
+                any = true;
+            }
+        }
+        if (any) {
+            drainAcks();
         }
     }
 
@@ -326,6 +352,17 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             ackQueue.clear();
             unacknowledged.clear();
             awaitingRelease.clear();
+        } else {
+            // Session resumed: the broker re-sends (DUP=1, same packet id) every PUBLISH it has no ack for, and
+            // that includes all of these: their acks were never written. Answer the re-sends instead of writing
+            // the acks now. Written now, they can overtake the re-send: Mosquitto 2.0.11, restarted with more
+            // messages in flight to us than max_inflight_messages, keeps the rest in its queue, answers a PUBREC
+            // for one of them ("unknown packet identifier") with PUBREL all the same and re-sends the PUBLISH
+            // afterwards; our PUBCOMP has then released the id and the re-send was delivered a second time
+            // (RELIABILITY.md F1; the same for QoS 1 with PUBACK).
+            for (InboundDelivery d : ackQueue) {
+                d.awaitingResend(true);
+            }
         }
         readingPaused = false;
         pauseReadingIfFull();
