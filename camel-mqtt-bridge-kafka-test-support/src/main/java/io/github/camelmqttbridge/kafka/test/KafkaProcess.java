@@ -326,11 +326,19 @@ public final class KafkaProcess implements AutoCloseable {
         }
     }
 
-    /** A Kafka cluster id: 16 random bytes, URL-safe Base64 without padding (22 characters). */
-    private static String randomClusterId() {
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
-        buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+    /**
+     * A Kafka cluster id: 16 random bytes, URL-safe Base64 without padding (22 characters). Never one starting with
+     * '-': StorageTool's argument parser would take it for an option ("--cluster-id expected one argument").
+     */
+    static String randomClusterId() {
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
+            buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 }
