@@ -168,7 +168,7 @@ class HostileBrokerFuzzTest {
                 expectClose(rig, "topic alias above our maximum",
                         publish(true, 0, "fuzz/p", 0, props(bytes(0x23, 0x7F, 0xFF)), "x"), 0x94);
                 expectClose(rig, "topic alias never defined", publish(true, 0, "", 0, props(bytes(0x23, 0, 1)), "x"), 0x82);
-                expectClose(rig, "properties larger than maximumPacketSize", publish(true, 1, "fuzz/big", 9,
+                expectCloseWhileBrokerStillSends(rig, "properties larger than maximumPacketSize", publish(true, 1, "fuzz/big", 9,
                         props(manyUserProperties(FuzzRig.MAX_PACKET / 10, 10)), "x"), 0x95);
                 // valid, if large: delivered, the connection stays
                 int before = rig.delivered.get();
@@ -243,7 +243,9 @@ class HostileBrokerFuzzTest {
             assertThat(sent).as("bytes the client took before closing").isLessThan(limit);
             assertThat(outcome.clientClosed()).isTrue();
             if (rig.v5()) {
-                assertThat(outcome.disconnectReason()).isEqualTo(0x95);
+                // -1: our DISCONNECT went out, but closing with the broker's unread bytes pending resets the
+                // connection, and a reset may discard it before the broker reads it (TCP, not us).
+                assertThat(outcome.disconnectReason()).isIn(0x95, -1);
             }
             assertThat(peak.pooledDirectBytes()).as("pooled direct memory growth").isLessThan(32L * 1024 * 1024);
             assertThat(peak.heapBytes()).as("heap growth").isLessThan(128L * 1024 * 1024);
@@ -279,6 +281,22 @@ class HostileBrokerFuzzTest {
         assertThat(r.cause()).as("cause after %s", what).isInstanceOf(MqttProtocolException.class);
         assertThat(((MqttProtocolException) r.cause()).reasonCode()).as("reason of %s", r.cause()).isEqualTo(v5Reason);
         return r;
+    }
+
+    /**
+     * Like {@link #expectClose} for a packet the broker is still writing when we close: the DISCONNECT we write
+     * first can be discarded by the TCP reset that closing with unread data causes, so the broker may not see it.
+     * What we decided (the cause and its reason code) is still checked.
+     */
+    private static void expectCloseWhileBrokerStillSends(FuzzRig rig, String name, byte[] hostile, int v5Reason)
+            throws Exception {
+        FuzzRig.Result r = rig.run(name, hostile, 5_000, false);
+        String what = FuzzRig.describe(name, hostile);
+        assertThat(r.clientClosed()).as("the client closes the connection after %s", what).isTrue();
+        assertThat(r.outcome().disconnectReason()).as("DISCONNECT seen by the broker after %s", what)
+                .isIn(rig.v5() ? v5Reason : -1, -1);
+        assertThat(r.cause()).as("cause after %s", what).isInstanceOf(MqttProtocolException.class);
+        assertThat(((MqttProtocolException) r.cause()).reasonCode()).as("reason of %s", r.cause()).isEqualTo(v5Reason);
     }
 
     private static FuzzRig.Result expectLoss(FuzzRig rig, String name, byte[] hostile) throws Exception {
