@@ -60,9 +60,12 @@ class BrokerRestartFaultTest extends FaultTestSupport {
                     bridge.tail(30)).isNotNull();
             if (how.equals("sigterm")) {
                 assertThat(tally.lost).as("%s", tally).isZero();
-                if (qos == 2 && Boolean.getBoolean("reliability.strict")) {
-                    // OPEN finding (RELIABILITY.md): hundreds of QoS 2 duplicates after a clean Mosquitto restart.
-                    // Asserted only with -Dreliability.strict=true until it is understood and fixed.
+                boolean overshoot = bridge.countLines("exceeded our Receive Maximum") > 0;
+                if (qos == 2 && (!overshoot || Boolean.getBoolean("reliability.strict"))) {
+                    // RELIABILITY.md F1: our eager acks after the resume caused most duplicates (fixed). What can
+                    // remain is Mosquitto 2.0.11 re-sending already PUBREC'd messages as PUBLISH after a restart, which
+                    // happens only when it had pushed more than our Receive Maximum (the engine logs that); then the
+                    // duplicates are the broker's, and only -Dreliability.strict=true still asserts.
                     assertThat(tally.duplicates).as("QoS 2 after a clean broker restart: %s", tally).isZero();
                 }
             }
