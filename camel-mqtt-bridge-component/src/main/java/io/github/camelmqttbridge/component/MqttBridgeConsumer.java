@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -374,27 +375,25 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
 
     // ---- JMX ----
 
-    private ClientMetrics metrics() {
+    /** A client counter for JMX; 0 while stopped (no client). */
+    private long metric(ToLongFunction<ClientMetrics> counter) {
         MqttClient c = client;
-        return c == null ? null : c.metrics();
+        return c == null ? 0 : counter.applyAsLong(c.metrics());
     }
 
     @ManagedAttribute(description = "Messages received and not yet acknowledged (in flight)")
     public int getInflight() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.inboundInflight();
+        return (int) metric(ClientMetrics::inboundInflight);
     }
 
     @ManagedAttribute(description = "Messages received from the broker")
     public long getReceived() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.received();
+        return metric(ClientMetrics::received);
     }
 
     @ManagedAttribute(description = "Messages acknowledged to the broker")
     public long getAcknowledged() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.acknowledged();
+        return metric(ClientMetrics::acknowledged);
     }
 
     @ManagedAttribute(description = "Exchanges that completed successfully")
@@ -414,20 +413,18 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
 
     @ManagedAttribute(description = "QoS 2 duplicates the broker re-sent that were not delivered again")
     public long getDuplicatesSuppressed() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.duplicatesSuppressed();
+        return metric(ClientMetrics::duplicatesSuppressed);
     }
 
     @ManagedAttribute(description = "Reconnects of the client")
     public long getReconnects() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.reconnects();
+        return metric(ClientMetrics::reconnects);
     }
 
     @ManagedAttribute(description = "The last connection error")
     public String getLastError() {
-        ClientMetrics m = metrics();
-        return m == null ? null : m.lastError();
+        MqttClient c = client;
+        return c == null ? null : c.metrics().lastError();
     }
 
     @ManagedAttribute(description = "Connection state of the client")

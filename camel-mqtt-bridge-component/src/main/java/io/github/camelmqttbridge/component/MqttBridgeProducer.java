@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -296,33 +297,30 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
 
     // ---- JMX ----
 
-    private ClientMetrics metrics() {
+    /** A client counter for JMX; 0 while stopped (no client). */
+    private long metric(ToLongFunction<ClientMetrics> counter) {
         MqttClient c = client;
-        return c == null ? null : c.metrics();
+        return c == null ? 0 : counter.applyAsLong(c.metrics());
     }
 
     @ManagedAttribute(description = "Published messages awaiting the broker's confirmation (in flight)")
     public int getInflight() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.outboundInflight();
+        return (int) metric(ClientMetrics::outboundInflight);
     }
 
     @ManagedAttribute(description = "Messages published")
     public long getPublished() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.published();
+        return metric(ClientMetrics::published);
     }
 
     @ManagedAttribute(description = "Publishes the broker confirmed")
     public long getConfirmed() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.publishConfirmed();
+        return metric(ClientMetrics::publishConfirmed);
     }
 
     @ManagedAttribute(description = "Publishes that failed or were refused")
     public long getFailed() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.publishFailed();
+        return metric(ClientMetrics::publishFailed);
     }
 
     @ManagedAttribute(description = "Requests (InOut) waiting for their reply")
@@ -332,14 +330,13 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
 
     @ManagedAttribute(description = "Reconnects of the client")
     public long getReconnects() {
-        ClientMetrics m = metrics();
-        return m == null ? 0 : m.reconnects();
+        return metric(ClientMetrics::reconnects);
     }
 
     @ManagedAttribute(description = "The last connection error")
     public String getLastError() {
-        ClientMetrics m = metrics();
-        return m == null ? null : m.lastError();
+        MqttClient c = client;
+        return c == null ? null : c.metrics().lastError();
     }
 
     @ManagedAttribute(description = "Connection state of the client")
