@@ -53,9 +53,11 @@ public final class BridgeEndToEndScenario implements Scenario {
                 topic → `kafka:` with `requestRequiredAcks=all`, `enableIdempotence=true`, `maxInFlightRequest=5`, \
                 `synchronous=false` (the exchange completes in Kafka's send callback) → a recording step. The jq/JSON \
                 enrichment of the real route is left out: it would cost the same in every variant. Kafka: one KRaft \
-                node in this JVM (the project's `EmbeddedKafka`), one partition per run. Three consumers, same route: \
-                **mqtt-bridge** (`receiveMaximum=%d`, acknowledges after the exchange, i.e. after Kafka's ack; default \
-                ordering: one message per MQTT topic at a time); **paho-mqtt5 with `manualAcksEnabled=true`** (Camel \
+                node in this JVM (Kafka's `KafkaClusterTestKit` like the project's `EmbeddedKafka`, but with Kafka's \
+                default flush policy instead of an fsync per message), one partition per run. Consumers, same route: \
+                **mqtt-bridge** (`receiveMaximum=maxInflight=%d`, acknowledges after the exchange, i.e. after Kafka's \
+                ack; default ordering: one message per MQTT topic at a time), and the same with \
+                `parallelProcessing=true` (QoS 1 only); **paho-mqtt5 with `manualAcksEnabled=true`** (Camel \
                 calls `messageArrivedComplete` when the exchange completes: the same guarantee); **paho-mqtt5 default** \
                 (Paho acknowledges on receipt, before the route ran: a message in flight is lost if the bridge dies). \
                 Source: our engine, MQTT 5, window W = %d, N = %,d messages of %d bytes spread round-robin over %d \
