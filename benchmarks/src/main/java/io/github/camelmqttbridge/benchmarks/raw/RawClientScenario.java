@@ -39,6 +39,13 @@ public final class RawClientScenario implements Scenario {
         return "raw-client";
     }
 
+    /**
+     * For profiling one group: {@code -Dbench.raw.groups=REGEX} runs only the groups whose name matches, e.g.
+     * {@code 'subscribe, MQTT 3.1.1, QoS 1'}. Unset (the default, and always for published figures): all groups.
+     */
+    private static final java.util.regex.Pattern GROUPS = System.getProperty("bench.raw.groups") == null ? null
+            : java.util.regex.Pattern.compile(System.getProperty("bench.raw.groups"));
+
     @Override
     public String title() {
         return "Raw client: publish and subscribe throughput, ours vs Paho vs HiveMQ client";
@@ -50,6 +57,11 @@ public final class RawClientScenario implements Scenario {
         for (MqttVersion version : VERSIONS) {
             for (int qos : QOS) {
                 for (boolean publish : new boolean[] {true, false}) {
+                    String group = (publish ? "publish" : "subscribe") + ", MQTT " + (version == MqttVersion.V5 ? "5" : "3.1.1")
+                            + ", QoS " + qos;
+                    if (GROUPS != null && !GROUPS.matcher(group).find()) {
+                        continue;
+                    }
                     measureGroup(config, result, version, qos, publish);
                 }
             }

@@ -86,6 +86,14 @@ public final class MqttClient implements AutoCloseable {
     private int attempt;
     private ScheduledFuture<?> reconnectTask;
 
+    /** publish() calls from other threads, handed to the event loop in batches (see {@link #publish}). */
+    private record Submitted(OutboundMessage message, CompletableFuture<PublishResult> future) {
+    }
+
+    private final java.util.Queue<Submitted> submittedPublishes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean publishDrainScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     public MqttClient(MqttClientOptions options) {
         this.options = options;
         this.ownGroup = options.eventLoopGroup() == null;
@@ -278,14 +286,53 @@ public final class MqttClient implements AutoCloseable {
                     + "': the broker does not support retained messages"));
             return future;
         }
-        onLoop(future, () -> {
+        if (loop.inEventLoop()) {
+            publishOnLoop(message, future);
+            return future;
+        }
+        // One event-loop task per batch, not per message: callers queue their publishes and only the one that
+        // finds no drain scheduled submits a task; the task writes everything queued so far and flushes once.
+        // Order per calling thread is kept (one FIFO queue), and a task submitted after publish() by the same
+        // thread (e.g. disconnect()) still runs after the drain that takes this message.
+        submittedPublishes.add(new Submitted(message, future));
+        if (publishDrainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::drainSubmittedPublishes);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                publishDrainScheduled.set(false);
+                Submitted s;
+                while ((s = submittedPublishes.poll()) != null) {
+                    s.future().completeExceptionally(new MqttClientException("Client " + clientId + " is closed", e));
+                }
+            }
+        }
+        return future;
+    }
+
+    private void drainSubmittedPublishes() {
+        publishDrainScheduled.set(false);
+        outbound.beginBatch();
+        try {
+            Submitted s;
+            while ((s = submittedPublishes.poll()) != null) {
+                publishOnLoop(s.message(), s.future());
+            }
+        } finally {
+            outbound.endBatch();
+        }
+    }
+
+    private void publishOnLoop(OutboundMessage message, CompletableFuture<PublishResult> future) {
+        try {
             if (state == ConnectionState.CLOSED) {
                 future.completeExceptionally(new MqttClientException("Client " + clientId + " is closed"));
             } else {
                 outbound.publish(message, future);
             }
-        });
-        return future;
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure in the MQTT client's event loop", e);
+            future.completeExceptionally(e);
+        }
     }
 
     /** Sends DISCONNECT and closes the connection; no reconnect until connect() is called again. */

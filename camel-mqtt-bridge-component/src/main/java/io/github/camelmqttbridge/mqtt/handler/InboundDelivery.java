@@ -98,14 +98,19 @@ final class InboundDelivery {
             if (flow.loop().inEventLoop()) {
                 complete();
             } else {
-                flow.loop().execute(this::complete);
+                flow.acknowledgedElsewhere(this);
             }
         }
     }
 
     private void complete() {
-        acknowledgedOnLoop = true;
+        markAcknowledgedOnLoop();
         flow.acknowledged(this);
+    }
+
+    /** Event loop only. */
+    void markAcknowledgedOnLoop() {
+        acknowledgedOnLoop = true;
     }
 
     /** What one listener sees. */

@@ -67,6 +67,9 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     private final Set<Integer> awaitingRelease = new HashSet<>();
     /** Messages no listener wanted yet (e.g. a persistent session's backlog before subscribe()). */
     private final ArrayDeque<InboundDelivery> unrouted = new ArrayDeque<>();
+    /** Deliveries acknowledged on other threads, waiting for the event loop (see acknowledgedElsewhere). */
+    private final java.util.Queue<InboundDelivery> acknowledgedElsewhere = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean ackDrainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private MqttConnection connection;
     private int held;
     private boolean readingPaused;
@@ -249,6 +252,41 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         drainAcks();
         resumeReadingIfRoom();
         metrics.inboundInflight(held);
+    }
+
+    /**
+     * Called by a delivery whose last listener acknowledged on another thread (e.g. a Camel route finishing in a
+     * Kafka producer callback). The deliveries are queued and one event-loop task takes all that are queued by
+     * then: PUBACK/PUBREC written in arrival order as before, but one task and one flush per batch instead of one
+     * task and one flush per message.
+     */
+    void acknowledgedElsewhere(InboundDelivery delivery) {
+        acknowledgedElsewhere.add(delivery);
+        if (ackDrainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::drainAcknowledgedElsewhere);
+            } catch (RuntimeException e) {
+                ackDrainScheduled.set(false);
+                throw e;
+            }
+        }
+    }
+
+    private void drainAcknowledgedElsewhere() {
+        ackDrainScheduled.set(false);
+        int n = 0;
+        InboundDelivery delivery;
+        while ((delivery = acknowledgedElsewhere.poll()) != null) {
+            delivery.markAcknowledgedOnLoop();
+            held--;
+            metrics.onAcknowledged();
+            n++;
+        }
+        if (n > 0) {
+            drainAcks();
+            resumeReadingIfRoom();
+            metrics.inboundInflight(held);
+        }
     }
 
     EventLoop loop() {

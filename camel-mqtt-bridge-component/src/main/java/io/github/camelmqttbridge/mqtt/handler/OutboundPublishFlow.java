@@ -83,6 +83,9 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private MqttConnection connection;
     private int window;
+    /** Inside beginBatch()/endBatch(): PUBLISH packets are written without a flush each, flushed at the end. */
+    private boolean batching;
+    private boolean flushNeeded;
 
     public OutboundPublishFlow(PacketIdAllocator packetIds, SessionStore store, ClientMetrics metrics, int maxInflight,
             int maxPending, boolean useTopicAliases) {
@@ -113,6 +116,31 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         return pending.size();
     }
 
+    /** Event loop only: publishes until {@link #endBatch()} are written, and flushed once at its end. */
+    public void beginBatch() {
+        batching = true;
+    }
+
+    /** Event loop only: flushes what the batch wrote. */
+    public void endBatch() {
+        batching = false;
+        if (flushNeeded) {
+            flushNeeded = false;
+            if (connection != null) {
+                connection.flush();
+            }
+        }
+    }
+
+    private void writePublish(MqttPublishMessage publish) {
+        if (batching) {
+            connection.write(publish);
+            flushNeeded = true;
+        } else {
+            connection.writeAndFlush(publish);
+        }
+    }
+
     /** Event loop only. */
     public void publish(OutboundMessage message, CompletableFuture<PublishResult> future) {
         if (connection != null && message.qos() == 0 && pending.isEmpty()) {
@@ -135,7 +163,15 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
             return;
         }
         metrics.onPublished();
-        connection.channel().writeAndFlush(buildPublish(message, 0, false, true)).addListener(f -> {
+        MqttPublishMessage publish = buildPublish(message, 0, false, true);
+        io.netty.channel.ChannelFuture written;
+        if (batching) {
+            written = connection.channel().write(publish);
+            flushNeeded = true;
+        } else {
+            written = connection.channel().writeAndFlush(publish);
+        }
+        written.addListener(f -> {
             if (f.isSuccess()) {
                 metrics.onPublishConfirmed();
                 future.complete(new PublishResult(0, 0, 0, "written"));
@@ -170,7 +206,7 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
                 message.qos() == 1 ? State.AWAIT_PUBACK : State.AWAIT_PUBREC);
         inflight.put(packetId, entry);
         metrics.onPublished();
-        connection.writeAndFlush(buildPublish(message, packetId, false, true));
+        writePublish(buildPublish(message, packetId, false, true));
     }
 
     /** MQTT 5 brokers announce a maximum packet size: refuse a message that would break it before sending. */

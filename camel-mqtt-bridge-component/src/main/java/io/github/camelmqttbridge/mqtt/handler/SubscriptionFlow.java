@@ -104,6 +104,10 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         if (matches.isEmpty()) {
             return List.of();
         }
+        if (matches.size() == 1) {
+            // the usual case, once per inbound PUBLISH: no set, no copy
+            return java.util.Collections.singletonList(matches.get(0).listener());
+        }
         Set<MessageListener> listeners = new LinkedHashSet<>();
         for (Active a : matches) {
             listeners.add(a.listener());

@@ -79,10 +79,37 @@ public enum ReasonCode {
     /** By code; for 0x00 the first declared name, {@link #SUCCESS}. */
     private static final ReasonCode[] BY_CODE = new ReasonCode[256];
 
+    /** By packet kind and code: what {@link #of(int, PacketKind)} returns, or null. */
+    private static final ReasonCode[][] BY_KIND_AND_CODE = new ReasonCode[PacketKind.values().length][256];
+
+    /**
+     * By packet kind and code: what {@link #describe(int, PacketKind)} returns, computed once. An ack
+     * (PUBACK, PUBCOMP) is described for every message published, so this must not format strings each time.
+     */
+    private static final String[][] DESCRIBED = new String[PacketKind.values().length][256];
+
     static {
-        for (ReasonCode reason : values()) {
+        ReasonCode[] all = values();
+        for (ReasonCode reason : all) {
             if (BY_CODE[reason.code] == null) {
                 BY_CODE[reason.code] = reason;
+            }
+        }
+        for (PacketKind kind : PacketKind.values()) {
+            for (int code = 0; code < 256; code++) {
+                ReasonCode found = null;
+                for (ReasonCode reason : all) {
+                    if (reason.code == code && reason.packets.contains(kind)) {
+                        found = reason;
+                        break;
+                    }
+                }
+                if (found == null) {
+                    found = BY_CODE[code];
+                }
+                BY_KIND_AND_CODE[kind.ordinal()][code] = found;
+                DESCRIBED[kind.ordinal()][code] = found != null ? found.description + " (" + hex(code) + ")"
+                        : "unknown reason code (" + hex(code) + ")";
             }
         }
     }
@@ -140,12 +167,10 @@ public enum ReasonCode {
      */
     public static Optional<ReasonCode> of(int code, PacketKind kind) {
         int unsigned = unsigned(code);
-        for (ReasonCode reason : values()) {
-            if (reason.code == unsigned && reason.packets.contains(kind)) {
-                return Optional.of(reason);
-            }
+        if (unsigned < 0 || unsigned > 0xFF) {
+            return Optional.empty();
         }
-        return of(code);
+        return Optional.ofNullable(BY_KIND_AND_CODE[kind.ordinal()][unsigned]);
     }
 
     /**
@@ -154,8 +179,11 @@ public enum ReasonCode {
      * define.
      */
     public static String describe(int code, PacketKind kind) {
-        return of(code, kind).map(ReasonCode::describe)
-                .orElseGet(() -> "unknown reason code (" + hex(unsigned(code)) + ")");
+        int unsigned = unsigned(code);
+        if (unsigned < 0 || unsigned > 0xFF) {
+            return "unknown reason code (" + hex(unsigned) + ")";
+        }
+        return DESCRIBED[kind.ordinal()][unsigned];
     }
 
     /** True for failure codes, 0x80 and above (also for undefined numbers in that range). */

@@ -1,8 +1,6 @@
 package io.github.camelmqttbridge.mqtt.topic;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,39 +93,80 @@ public final class TopicMatcher<T> {
      */
     public List<T> match(String topicName) {
         TopicNames.validateTopicName(topicName);
-        List<T> matches = new ArrayList<>();
+        List<T> matches = new ArrayList<>(2);
         if (size == 0) {
             return matches;
         }
-        String[] levels = levels(topicName);
+        // Level boundaries instead of split(): level i is topicName[starts[i], starts[i + 1] - 1). Called for
+        // every inbound PUBLISH, so no String[] and no substring unless a node has literal children to look up.
+        int levelCount = 1;
+        for (int i = topicName.indexOf('/'); i >= 0; i = topicName.indexOf('/', i + 1)) {
+            levelCount++;
+        }
+        int[] starts = scratchStarts(levelCount + 1);
+        starts[0] = 0;
+        for (int level = 1, i = topicName.indexOf('/'); i >= 0; i = topicName.indexOf('/', i + 1)) {
+            starts[level++] = i + 1;
+        }
+        starts[levelCount] = topicName.length() + 1;
         boolean dollarTopic = topicName.charAt(0) == '$';
-        // explicit stack instead of recursion: deep topics must not overflow the event-loop thread's stack
-        Deque<Visit<T>> pending = new ArrayDeque<>();
-        pending.push(new Visit<>(root, 0));
-        while (!pending.isEmpty()) {
-            Visit<T> visit = pending.pop();
-            Node<T> node = visit.node();
-            int level = visit.level();
-            if (level == levels.length) {
-                node.collectInto(matches);
-                if (node.multiLevel != null) {
-                    node.multiLevel.collectInto(matches); // 'a/#' matches 'a'
+        // explicit stack instead of recursion: deep topics must not overflow the event-loop thread's stack.
+        // Each visit pushes at most two and pops one, so levelCount + 2 entries always suffice.
+        boolean shared = levelCount + 2 <= SCRATCH;
+        Node<T>[] nodes = shared ? stackNodes : newNodes(levelCount + 2);
+        int[] levels = shared ? stackLevels : new int[levelCount + 2];
+        int top = 0;
+        nodes[top] = root;
+        levels[top++] = 0;
+        try {
+            while (top > 0) {
+                Node<T> node = nodes[--top];
+                int level = levels[top];
+                if (level == levelCount) {
+                    node.collectInto(matches);
+                    if (node.multiLevel != null) {
+                        node.multiLevel.collectInto(matches); // 'a/#' matches 'a'
+                    }
+                    continue;
                 }
-                continue;
+                boolean wildcardsMatch = level > 0 || !dollarTopic;
+                if (wildcardsMatch && node.multiLevel != null) {
+                    node.multiLevel.collectInto(matches);
+                }
+                if (node.literals != null) {
+                    Node<T> literal = node.literals.get(topicName.substring(starts[level], starts[level + 1] - 1));
+                    if (literal != null) {
+                        nodes[top] = literal;
+                        levels[top++] = level + 1;
+                    }
+                }
+                if (wildcardsMatch && node.singleLevel != null) {
+                    nodes[top] = node.singleLevel;
+                    levels[top++] = level + 1;
+                }
             }
-            boolean wildcardsMatch = level > 0 || !dollarTopic;
-            if (wildcardsMatch && node.multiLevel != null) {
-                node.multiLevel.collectInto(matches);
-            }
-            Node<T> literal = node.literal(levels[level]);
-            if (literal != null) {
-                pending.push(new Visit<>(literal, level + 1));
-            }
-            if (wildcardsMatch && node.singleLevel != null) {
-                pending.push(new Visit<>(node.singleLevel, level + 1));
+        } finally {
+            if (shared) {
+                java.util.Arrays.fill(nodes, 0, levelCount + 2, null); // no stale references to removed nodes
             }
         }
         return matches;
+    }
+
+    // Scratch space of match() for topics of up to SCRATCH - 2 levels, reused between calls (the matcher is
+    // confined to one thread, see above); deeper topics get arrays of their own.
+    private static final int SCRATCH = 34;
+    private final int[] starts = new int[SCRATCH];
+    private final Node<T>[] stackNodes = newNodes(SCRATCH);
+    private final int[] stackLevels = new int[SCRATCH];
+
+    private int[] scratchStarts(int n) {
+        return n <= SCRATCH ? starts : new int[n];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Node<T>[] newNodes(int n) {
+        return new Node[n];
     }
 
     /** True when no (filter, value) pair is stored. */
@@ -175,9 +214,6 @@ public final class TopicMatcher<T> {
     }
 
     private record Entry<T>(String filter, T value) {
-    }
-
-    private record Visit<T>(Node<T> node, int level) {
     }
 
     /** One trie level. Collections are created lazily: most nodes are inner nodes without values. */

@@ -1,0 +1,107 @@
+package io.github.camelmqttbridge.benchmarks.bridge;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+
+/**
+ * One bridge: a CamelContext running one YAML route in the style of {@code routes/mqtt-to-kafka.yaml} — MQTT
+ * consumer, record key from the MQTT topic, Kafka producer with {@code acks=all}, idempotence,
+ * {@code synchronous=false} (the exchange completes in the send callback, so an ack-after-exchange consumer
+ * acknowledges MQTT only once Kafka has the record) — plus two benchmark steps: {@link SlowSink} before Kafka
+ * (inactive unless asked for) and {@link Recorder} after it. The sensor parsing / jq enrichment of the real
+ * route is left out on purpose: it costs the same CPU in every variant and would hide the MQTT side.
+ */
+public final class BridgeInstance implements AutoCloseable {
+
+    /** How to build one bridge. */
+    public record Spec(Variant variant, String brokerUri, String topicFilter, int qos, String kafkaBootstrap,
+            String kafkaTopic, String clientId, int window, String sharedGroup, double sinkRatePerSecond) {
+    }
+
+    private final DefaultCamelContext context;
+
+    private BridgeInstance(DefaultCamelContext context) {
+        this.context = context;
+    }
+
+    public static BridgeInstance start(Spec spec, Recorder recorder) throws Exception {
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getRegistry().bind("benchRecorder", recorder);
+        context.getRegistry().bind("benchSlowSink", new SlowSink(spec.sinkRatePerSecond()));
+        context.getShutdownStrategy().setTimeout(5);
+        Resource resource = ResourceHelper.fromString("bench-bridge.yaml", yaml(spec));
+        PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+        try {
+            context.start();
+        } catch (Exception e) {
+            context.close();
+            throw e;
+        }
+        return new BridgeInstance(context);
+    }
+
+    /** The route, as loaded. */
+    public static String yaml(Spec s) {
+        StringBuilder from = new StringBuilder();
+        String topicHeader;
+        if (s.variant() == Variant.OURS || s.variant() == Variant.OURS_PARALLEL) {
+            topicHeader = "CamelMqttBridgeTopic";
+            from.append("      uri: \"mqtt-bridge:").append(s.topicFilter()).append("\"\n")
+                    .append("      parameters:\n")
+                    .append("        brokerUrl: \"").append(s.brokerUri()).append("\"\n")
+                    .append("        clientId: \"").append(s.clientId()).append("\"\n")
+                    .append("        qos: ").append(s.qos()).append("\n")
+                    .append("        protocolVersion: \"5\"\n")
+                    .append("        cleanStart: true\n")
+                    .append("        receiveMaximum: ").append(s.window()).append("\n")
+                    .append("        maxInflight: ").append(s.window()).append("\n");
+            if (s.variant() == Variant.OURS_PARALLEL) {
+                from.append("        parallelProcessing: true\n");
+            }
+            if (s.sharedGroup() != null) {
+                from.append("        sharedSubscriptionGroup: \"").append(s.sharedGroup()).append("\"\n");
+            }
+        } else {
+            topicHeader = "CamelMqttTopic";
+            from.append("      uri: \"paho-mqtt5:").append(s.topicFilter()).append("\"\n")
+                    .append("      parameters:\n")
+                    .append("        brokerUrl: \"").append(s.brokerUri()).append("\"\n")
+                    .append("        clientId: \"").append(s.clientId()).append("\"\n")
+                    .append("        qos: ").append(s.qos()).append("\n")
+                    .append("        cleanStart: true\n")
+                    .append("        manualAcksEnabled: ").append(s.variant() == Variant.PAHO_MANUAL).append("\n");
+        }
+        return "- route:\n"
+                + "    id: bench-mqtt-to-kafka\n"
+                + "    from:\n"
+                + from
+                + "      steps:\n"
+                + "        - process:\n"
+                + "            ref: benchSlowSink\n"
+                + "        - setHeader:\n"
+                + "            name: kafka.KEY\n"
+                + "            simple: \"${header." + topicHeader + "}\"\n"
+                + "        - to:\n"
+                + "            uri: \"kafka:" + s.kafkaTopic() + "\"\n"
+                + "            parameters:\n"
+                + "              brokers: \"" + s.kafkaBootstrap() + "\"\n"
+                + "              requestRequiredAcks: all\n"
+                + "              enableIdempotence: true\n"
+                + "              maxInFlightRequest: 5\n"
+                + "              synchronous: false\n"
+                + "              valueSerializer: org.apache.kafka.common.serialization.ByteArraySerializer\n"
+                + "        - process:\n"
+                + "            ref: benchRecorder\n";
+    }
+
+    @Override
+    public void close() {
+        try {
+            context.close();
+        } catch (Exception e) {
+            System.out.println("    (closing the bridge's CamelContext failed: " + e + ")");
+        }
+    }
+}
