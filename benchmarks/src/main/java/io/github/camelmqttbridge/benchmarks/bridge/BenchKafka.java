@@ -1,85 +1,41 @@
 package io.github.camelmqttbridge.benchmarks.bridge;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import io.github.camelmqttbridge.kafka.test.EmbeddedKafka;
 
 /**
- * The one Kafka of a benchmark run: a single-node KRaft broker (combined broker + controller) in this JVM, built
- * like the project's {@code EmbeddedKafka} (Kafka's {@code KafkaClusterTestKit}, replication 1) but with Kafka's
- * default flush policy: {@code EmbeddedKafka} sets {@code log.flush.interval.messages=1} (an fsync per append),
- * a durability setting of the tests that no production Kafka uses and that would make every {@code acks=all}
- * round trip wait for the disk. Started on first use, stopped when the JVM exits; shared by the limits, bridge,
- * memory and scale-out scenarios, so their figures are measured against the same broker.
+ * The one Kafka of a benchmark run: the project's {@link EmbeddedKafka} (single-node KRaft in this JVM) with Kafka's
+ * default flush policy instead of the tests' fsync per append, which no production Kafka uses and which would make
+ * every {@code acks=all} round trip wait for the disk. Started on first use, stopped when the JVM exits; shared by
+ * the limits, bridge, memory and scale-out scenarios, so their figures are measured against the same broker.
  */
 public final class BenchKafka {
 
     private static BenchKafka instance;
 
-    private final KafkaClusterTestKit cluster;
+    private final EmbeddedKafka kafka;
 
-    private BenchKafka(KafkaClusterTestKit cluster) {
-        this.cluster = cluster;
+    private BenchKafka(EmbeddedKafka kafka) {
+        this.kafka = kafka;
     }
 
     public static synchronized BenchKafka get() {
         if (instance == null) {
             long start = System.nanoTime();
-            try {
-                KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true)
-                        .setNumBrokerNodes(1)
-                        .setNumControllerNodes(1)
-                        .build())
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("offsets.topic.num.partitions", "1")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                        .setConfigProp("auto.create.topics.enable", "true")
-                        .setConfigProp("num.partitions", "1")
-                        .setDeleteOnClose(true)
-                        .build();
-                cluster.format();
-                cluster.startup();
-                cluster.waitForReadyBrokers();
-                instance = new BenchKafka(cluster);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the in-process Kafka: " + e, e);
-            }
-            BenchKafka started = instance;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    started.cluster.close();
-                } catch (Exception ignored) {
-                    // exiting anyway
-                }
-            }, "stop-bench-kafka"));
-            System.out.printf("  Kafka (in-process KRaft, 1 node) ready at %s in %.1f s%n", started.bootstrapServers(),
+            EmbeddedKafka kafka = EmbeddedKafka.start(false);
+            instance = new BenchKafka(kafka);
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "stop-bench-kafka"));
+            System.out.printf("  Kafka (in-process KRaft, 1 node) ready at %s in %.1f s%n", kafka.bootstrapServers(),
                     (System.nanoTime() - start) / 1e9);
         }
         return instance;
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return kafka.bootstrapServers();
     }
 
     /** Topics of one partition, replication 1. */
     public void createTopics(String... topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            List<NewTopic> newTopics = new ArrayList<>();
-            for (String topic : topics) {
-                newTopics.add(new NewTopic(topic, 1, (short) 1));
-            }
-            admin.createTopics(newTopics).all().get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topics " + List.of(topics) + ": " + e.getMessage(), e);
-        }
+        kafka.createTopics(topics);
     }
 }

@@ -45,8 +45,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    /** Formats and starts the node, and waits until its broker is ready. */
+    /** Formats and starts the node with an fsync per append (tests), and waits until its broker is ready. */
     public static EmbeddedKafka start() {
+        return start(true);
+    }
+
+    /**
+     * @param flushEachMessage true: {@code log.flush.interval.messages=1}, an fsync per append (what tests want);
+     *                         false: Kafka's default flush policy, as production brokers run (what benchmarks want)
+     */
+    public static EmbeddedKafka start(boolean flushEachMessage) {
         KafkaClusterTestKit cluster = null;
         try {
             cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
@@ -61,7 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "true")
                     .setConfigProp("num.partitions", "1")
-                    .setConfigProp("log.flush.interval.messages", "1")
+                    .setConfigProp("log.flush.interval.messages", flushEachMessage ? "1" : String.valueOf(Long.MAX_VALUE))
                     .setDeleteOnClose(true)
                     .build();
             cluster.format();
