@@ -72,6 +72,8 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     private final java.util.concurrent.atomic.AtomicBoolean ackDrainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private MqttConnection connection;
     private int held;
+    /** Deliveries in ackQueue whose ack waits for the broker's re-send: lets a first transmission skip the scan. */
+    private int awaitingResendCount;
     private boolean readingPaused;
 
     public InboundPublishFlow(EventLoop loop, SessionStore store, ClientMetrics metrics, SubscriptionFlow subscriptions,
@@ -134,6 +136,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             }
             if (pending.awaitingResend()) {
                 pending.awaitingResend(false);
+                awaitingResendCount--;
                 drainAcks();
             }
             return;
@@ -326,16 +329,14 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
 
     /** The broker will not re-send the messages whose acks wait for a re-send: write those acks. */
     private void stopAwaitingResends() {
-        boolean any = false;
+        if (awaitingResendCount == 0) {
+            return; // the usual case: without this check every PUBLISH would scan the whole window
+        }
         for (InboundDelivery d : ackQueue) {
-            if (d.awaitingResend()) {
-                d.awaitingResend(false);
-                any = true;
-            }
+            d.awaitingResend(false);
         }
-        if (any) {
-            drainAcks();
-        }
+        awaitingResendCount = 0;
+        drainAcks();
     }
 
     private void onPubrel(int packetId) {
@@ -388,6 +389,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
                 d.orphan();
             }
             ackQueue.clear();
+            awaitingResendCount = 0;
             unacknowledged.clear();
             awaitingRelease.clear();
         } else {
@@ -401,6 +403,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             for (InboundDelivery d : ackQueue) {
                 d.awaitingResend(true);
             }
+            awaitingResendCount = ackQueue.size();
         }
         readingPaused = false;
         pauseReadingIfFull();
