@@ -14,12 +14,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToLongFunction;
 import org.apache.camel.Exchange;
@@ -57,6 +60,12 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
     /** Messages that arrived (or came due) while suspended: unacknowledged, started again on resume. */
     private final List<Delivery> parked = new ArrayList<>();
     private boolean suspended;
+    /** Deliveries ready to run; taken by up to poolSize drainers (see {@link #drain()}). */
+    private final Queue<Delivery> ready = new ConcurrentLinkedQueue<>();
+    /** Drainers running on the pool. */
+    private final AtomicInteger drainers = new AtomicInteger();
+    /** Drainers not inside a route call: they take what is offered to {@link #ready} without being woken. */
+    private final AtomicInteger freeDrainers = new AtomicInteger();
     private final LongAdder completed = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder redelivered = new LongAdder();
@@ -188,6 +197,7 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers, 5000);
             workers = null;
         }
+        ready.clear();
         synchronized (queuesLock) {
             // Unacknowledged: the broker keeps them for a persistent session.
             topicQueues.clear();
@@ -237,18 +247,74 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
+    /**
+     * Queues the delivery for a drainer. A new drainer (one pool task) starts only when every running drainer is
+     * inside a route call, here or when a drainer takes a delivery and leaves others queued: with a route that
+     * hands off quickly (an asynchronous Kafka producer) one or two drainers take whole bursts without a thread
+     * wake-up per message, and a route that blocks (a file, a synchronous HTTP call) still gets up to poolSize
+     * threads.
+     */
     private void submit(Delivery delivery) {
         if (parkedWhileSuspended(delivery)) {
             return;
         }
-        ExecutorService pool = workers;
-        if (pool == null || !isRunAllowed()) {
+        if (workers == null || !isRunAllowed()) {
             return; // stopping: stays unacknowledged
         }
+        ready.offer(delivery);
+        if (freeDrainers.get() == 0) {
+            startDrainer();
+        }
+    }
+
+    private void startDrainer() {
+        ExecutorService pool = workers;
+        if (pool == null) {
+            return;
+        }
+        int running;
+        do {
+            running = drainers.get();
+            if (running >= Math.max(1, config.getPoolSize())) {
+                return; // all busy: the first to finish its exchange takes the next
+            }
+        } while (!drainers.compareAndSet(running, running + 1));
+        freeDrainers.incrementAndGet();
         try {
-            pool.execute(() -> process(delivery));
+            pool.execute(this::drain);
         } catch (RejectedExecutionException e) {
-            LOG.debug("Consumer is stopping; message on '{}' stays unacknowledged", delivery.message.topic());
+            freeDrainers.decrementAndGet();
+            drainers.decrementAndGet();
+            LOG.debug("Consumer is stopping; messages still queued stay unacknowledged");
+        }
+    }
+
+    private void drain() {
+        try {
+            Delivery delivery;
+            while ((delivery = ready.poll()) != null) {
+                if (freeDrainers.decrementAndGet() == 0 && !ready.isEmpty()) {
+                    // We may block in the route and nobody else is free for what is still queued (it may have been
+                    // offered while we still counted as free): hand it to another drainer.
+                    startDrainer();
+                }
+                try {
+                    process(delivery);
+                } catch (RuntimeException e) {
+                    // process() turns route failures into redeliveries; this is a bug of ours: keep draining.
+                    LOG.error("Consumer of mqtt-bridge:{} could not start an exchange for the message on '{}'; it stays"
+                            + " unacknowledged", getEndpoint().getTopics(), delivery.message.topic(), e);
+                } finally {
+                    freeDrainers.incrementAndGet();
+                }
+            }
+        } finally {
+            freeDrainers.decrementAndGet();
+            drainers.decrementAndGet();
+        }
+        // A delivery offered after our last poll may have counted on us: take it over if nobody else is free.
+        if (!ready.isEmpty() && freeDrainers.get() == 0) {
+            startDrainer();
         }
     }
 

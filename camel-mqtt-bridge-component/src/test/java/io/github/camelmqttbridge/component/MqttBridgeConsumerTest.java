@@ -204,4 +204,38 @@ class MqttBridgeConsumerTest extends MqttBridgeTestSupport {
         assertThat(maxConcurrent.get()).isEqualTo(1);
         assertThat(seen).containsExactly(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "m" + i).toArray(String[]::new));
     }
+
+    @Test
+    void blockingRouteRunsUpToPoolSizeExchangesAtOnceAndNoMore() throws Exception {
+        // Five topics, a route that blocks: three exchanges (poolSize) must be inside the route together, not
+        // queued behind the first blocked one, and never a fourth until one of them finishes.
+        String filter = topic("pool/+");
+        CountDownLatch threeInside = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger maxConcurrent = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("mqtt-bridge:" + filter + "?brokerUrl=" + BROKER + "&qos=1&poolSize=3").routeId("pool")
+                        .process(e -> {
+                            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+                            threeInside.countDown();
+                            release.await(30, TimeUnit.SECONDS);
+                            concurrent.decrementAndGet();
+                            done.incrementAndGet();
+                        });
+            }
+        });
+        for (int i = 0; i < 5; i++) {
+            publish(topic("pool/d" + i), "m" + i, 1);
+        }
+        assertThat(threeInside.await(10, TimeUnit.SECONDS)).as("three blocked exchanges in the route at once").isTrue();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 5);
+        assertThat(maxConcurrent.get()).isEqualTo(3);
+        MqttBridgeConsumer consumer = consumer("pool");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(consumer.getAcknowledged()).isEqualTo(5));
+    }
 }
