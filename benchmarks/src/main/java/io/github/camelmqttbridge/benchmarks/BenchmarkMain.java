@@ -109,9 +109,9 @@ public final class BenchmarkMain {
         String command = BUILD_COMMAND + " && java -jar benchmarks/target/benchmarks.jar "
                 + String.join(" ", args);
         String settings = String.format(Locale.ROOT,
-                "Settings: mode **%s**, N = %,d messages of %d bytes per run, R = %d measured runs per figure "
+                "Settings: mode **%s**, N = %,d messages of %d bytes per run (bridge scenarios: %,d), R = %d measured runs per figure "
                         + "(median, min and max of those R), in-flight window %d for every client.%n%nBroker: %s",
-                parsed.mode().name().toLowerCase(Locale.ROOT), config.messages(), config.payloadSize(), config.repeats(),
+                parsed.mode().name().toLowerCase(Locale.ROOT), config.messages(), config.payloadSize(), config.bridgeMessages(), config.repeats(),
                 config.window(), brokerText);
         String markdown = MarkdownReport.render("camel-mqtt-bridge benchmarks (" + parsed.mode().name().toLowerCase(Locale.ROOT)
                 + " mode)", machine, command, settings, sections,

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * them; unknown options are refused so a typo never silently changes a measurement.
  *
  * @param mode        quick or full
- * @param messages    N: messages per measured run
+ * @param messages    N: messages per measured run of the raw clients
+ * @param bridgeMessages messages per measured run of the bridge scenarios (machine-limits, bridge-e2e, scale-out)
  * @param repeats     R: measured runs per figure (the report shows their median, min and max)
  * @param window      in-flight window of every publisher and Receive Maximum of every MQTT 5 subscriber
  * @param payloadSize bytes per message
@@ -19,14 +20,15 @@ import java.util.regex.Pattern;
  * @param stallTimeout a run that makes no progress for this long is aborted and reported as stalled
  * @param progress    where scenarios report progress
  */
-public record Config(Mode mode, int messages, int repeats, int window, int payloadSize, String brokerUri,
+public record Config(Mode mode, int messages, int bridgeMessages, int repeats, int window, int payloadSize, String brokerUri,
         Pattern only, Pattern clients, String out, Duration stallTimeout, Progress progress) {
 
     public static final String USAGE = String.join("\n",
             "java -jar benchmarks/target/benchmarks.jar [--quick | --full] [options]",
             "  --quick              small N, 3 repeats, short JMH (default)",
             "  --full               large N, 5 repeats, longer JMH: for published figures on a quiet machine",
-            "  --messages=N         messages per measured run (quick 20000, full 200000)",
+            "  --messages=N         messages per measured run (quick 20000, full 200000); also the bridge's unless",
+            "  --bridge-messages=N  messages per measured bridge run (quick 100000, full 200000)",
             "  --repeats=R          measured runs per figure (quick 3, full 5)",
             "  --window=W           in-flight window of every client (default 1000)",
             "  --payload=BYTES      message size (default 100)",
@@ -39,6 +41,7 @@ public record Config(Mode mode, int messages, int repeats, int window, int paylo
     public static Config parse(String... args) {
         Mode mode = Mode.QUICK;
         Integer messages = null;
+        Integer bridgeMessages = null;
         Integer repeats = null;
         int window = 1000;
         int payload = 100;
@@ -54,6 +57,7 @@ public record Config(Mode mode, int messages, int repeats, int window, int paylo
                 case "--quick" -> mode = Mode.QUICK;
                 case "--full" -> mode = Mode.FULL;
                 case "--messages" -> messages = positive(key, value);
+                case "--bridge-messages" -> bridgeMessages = positive(key, value);
                 case "--repeats" -> repeats = positive(key, value);
                 case "--window" -> window = positive(key, value);
                 case "--payload" -> payload = atLeast(key, value, 8);
@@ -66,13 +70,14 @@ public record Config(Mode mode, int messages, int repeats, int window, int paylo
             }
         }
         return new Config(mode, messages != null ? messages : mode.defaultMessages(),
+                bridgeMessages != null ? bridgeMessages : messages != null ? messages : mode.defaultBridgeMessages(),
                 repeats != null ? repeats : mode.defaultRepeats(), window, payload, broker, only, clients, out,
                 Duration.ofSeconds(stall), new Progress(System.out));
     }
 
     /** The same configuration pointing at the broker the runner started. */
     public Config withBroker(String uri) {
-        return new Config(mode, messages, repeats, window, payloadSize, uri, only, clients, out, stallTimeout, progress);
+        return new Config(mode, messages, bridgeMessages, repeats, window, payloadSize, uri, only, clients, out, stallTimeout, progress);
     }
 
     public boolean selected(String scenarioName) {
@@ -82,6 +87,18 @@ public record Config(Mode mode, int messages, int repeats, int window, int paylo
     public boolean clientSelected(String library) {
         return clients == null || clients.matcher(library).find();
     }
+
+    /**
+     * Messages of the unmeasured warm-up run before a figure: N/10, but at least 20,000. Fewer (2,000 at the quick
+     * N) left the JIT compiling Camel, Kafka and the MQTT clients through the measured runs (async-profiler: C2
+     * compiler threads at about a third of the CPU during them), which favoured whichever variant ran last.
+     */
+    public int warmupMessages() {
+        return Math.max(WARMUP_FLOOR, messages / 10);
+    }
+
+    /** The least warm-up, see {@link #warmupMessages()}. */
+    public static final int WARMUP_FLOOR = 20_000;
 
     public boolean quick() {
         return mode == Mode.QUICK;

@@ -12,6 +12,8 @@ class ConfigTest {
         Config c = Config.parse();
         assertThat(c.mode()).isEqualTo(Mode.QUICK);
         assertThat(c.messages()).isEqualTo(20_000);
+        assertThat(c.bridgeMessages()).isEqualTo(100_000);
+        assertThat(c.warmupMessages()).isEqualTo(Config.WARMUP_FLOOR);
         assertThat(c.repeats()).isEqualTo(3);
         assertThat(c.window()).isEqualTo(1000);
         assertThat(c.payloadSize()).isEqualTo(100);
@@ -32,7 +34,13 @@ class ConfigTest {
         assertThat(c.selected("memory")).isFalse();
         assertThat(c.clientSelected("ours")).isTrue();
         assertThat(c.clientSelected("paho")).isFalse();
+        assertThat(c.bridgeMessages()).as("--messages sets the bridge's N too").isEqualTo(50_000);
         assertThat(Config.parse("--full").messages()).isEqualTo(200_000);
+        assertThat(Config.parse("--full").warmupMessages()).isEqualTo(20_000);
+        assertThat(Config.parse("--full", "--messages=1000000").warmupMessages()).isEqualTo(100_000);
+        Config bridgeOnly = Config.parse("--messages=5000", "--bridge-messages=70000");
+        assertThat(bridgeOnly.messages()).isEqualTo(5_000);
+        assertThat(bridgeOnly.bridgeMessages()).isEqualTo(70_000);
     }
 
     @Test

@@ -65,8 +65,8 @@ public final class BridgeEndToEndScenario implements Scenario {
                 `System.nanoTime()` at publish. Throughput = N / (first publish → last Kafka ack seen by the route). \
                 Latency = Kafka ack (the route step after `kafka:`) − publish time, per message, with the source \
                 publishing as fast as its window allows: it includes queueing at saturation. Each figure: R = %d runs \
-                after one unmeasured warm-up of N/10 per variant, variant order rotated per round; a new route, \
-                clients and Kafka topic per run.""", c.window(), c.window(), c.messages(), c.payloadSize(),
+                after one unmeasured warm-up of max(N/10, 20,000) messages per variant, variant order rotated per round; a new route, \
+                clients and Kafka topic per run.""", c.window(), c.window(), c.bridgeMessages(), c.payloadSize(),
                 BridgeRun.TOPICS, c.repeats());
     }
 
@@ -74,7 +74,7 @@ public final class BridgeEndToEndScenario implements Scenario {
         String group = "MQTT QoS " + qos + " → Kafka acks=all";
         config.progress().say("-- bridge, " + group);
         Map<Variant, List<BridgeRun.Outcome>> outcomes = new EnumMap<>(Variant.class);
-        int warmup = Math.max(200, config.messages() / 10);
+        int warmup = config.warmupMessages();
         // The parallelProcessing variant is informative (what ordering per topic costs): QoS 1 only, to keep quick
         // mode within its time budget.
         Variant[] variants = java.util.Arrays.stream(VARIANTS).filter(v -> qos == 1 || v != Variant.OURS_PARALLEL)
@@ -94,7 +94,7 @@ public final class BridgeEndToEndScenario implements Scenario {
                 if (skipped.contains(v)) {
                     continue;
                 }
-                BridgeRun.Outcome o = BridgeRun.run(config, v, qos, config.messages(), 1, null,
+                BridgeRun.Outcome o = BridgeRun.run(config, v, qos, config.bridgeMessages(), 1, null,
                         group + " " + v.shortName() + " run " + (r + 1) + "/" + config.repeats());
                 outcomes.computeIfAbsent(v, k -> new ArrayList<>()).add(o);
                 if (!o.finished() || o.error() != null) {

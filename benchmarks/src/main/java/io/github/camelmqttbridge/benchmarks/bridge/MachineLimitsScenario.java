@@ -47,7 +47,7 @@ public final class MachineLimitsScenario implements Scenario {
 
     @Override
     public Result run(Config config) throws Exception {
-        int kafkaRecords = config.messages() * 2;
+        int kafkaRecords = config.bridgeMessages() * 2;
         Result result = Result.of(String.format(Locale.ROOT, """
                 **Broker alone:** our engine subscribes (MQTT 5, Receive Maximum W = %d, automatic acks, the listener \
                 only counts) to `bench/limit/<run>/+/+` while our engine publishes N = %,d messages of %d bytes over \
@@ -56,17 +56,17 @@ public final class MachineLimitsScenario implements Scenario {
                 `KafkaProducer` (kafka-clients, `acks=all`, `enable.idempotence=true`, `max.in.flight.requests.per.connection=5`, \
                 other settings default, as the route's producer) sends %,d records of %d bytes with a String key to a \
                 new one-partition topic of the same in-process Kafka, asynchronously; rate = records / (first send → \
-                last callback). R = %d runs each after one unmeasured warm-up.""", config.window(), config.messages(),
+                last callback). R = %d runs each after one unmeasured warm-up (max(N/10, 20,000) messages; Kafka twice that).""", config.window(), config.bridgeMessages(),
                 config.payloadSize(), BridgeRun.TOPICS, kafkaRecords, config.payloadSize(), config.repeats()));
         for (int qos : new int[] {1, 2}) {
             String group = "broker alone: MQTT 5 QoS " + qos + " subscriber (our engine)";
             config.progress().say("-- limits, " + group);
-            brokerRun(config, qos, Math.max(200, config.messages() / 10), group + " warm-up");
+            brokerRun(config, qos, config.warmupMessages(), group + " warm-up");
             List<Double> rates = new ArrayList<>();
             for (int r = 0; r < config.repeats(); r++) {
                 String error = null;
                 double[] rate = new double[1];
-                error = brokerRun(config, qos, config.messages(), group + " run " + (r + 1) + "/" + config.repeats(), rate);
+                error = brokerRun(config, qos, config.bridgeMessages(), group + " run " + (r + 1) + "/" + config.repeats(), rate);
                 if (error != null) {
                     result.problem(group + ", run " + (r + 1) + ": " + error);
                 } else {
@@ -85,7 +85,7 @@ public final class MachineLimitsScenario implements Scenario {
         }
         String group = "Kafka alone: producer acks=all, " + config.payloadSize() + "-byte records";
         config.progress().say("-- limits, " + group);
-        kafkaRun(config, Math.max(1000, kafkaRecords / 10), group + " warm-up", new double[1]);
+        kafkaRun(config, 2 * config.warmupMessages(), group + " warm-up", new double[1]);
         List<Double> rates = new ArrayList<>();
         for (int r = 0; r < config.repeats(); r++) {
             double[] rate = new double[1];

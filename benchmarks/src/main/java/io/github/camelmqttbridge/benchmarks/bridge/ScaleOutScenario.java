@@ -43,27 +43,27 @@ public final class ScaleOutScenario implements Scenario {
                 to one Kafka topic; our engine publishes N = %,d messages over %d topics, window W = %d. Rate = N / \
                 (first publish → last Kafka ack). Afterwards the Kafka topic is read from the beginning to its end \
                 offset: *lost* = sequence numbers missing, *dup* = records beyond one per sequence number. Each figure: \
-                R = %d runs after one unmeasured warm-up of N/10. The instances share this machine's 2 cores with the \
+                R = %d runs after one unmeasured warm-up of max(N/10, 20,000) messages. The instances share this machine's 2 cores with the \
                 broker, Kafka and the publisher, so the second instance adds no CPU: the figure shows that sharing \
-                works and what it costs, not how it scales on more machines.""", GROUP, GROUP, config.messages(),
+                works and what it costs, not how it scales on more machines.""", GROUP, GROUP, config.bridgeMessages(),
                 BridgeRun.TOPICS, config.window(), config.repeats()));
         for (int k : new int[] {1, 2}) {
             String group = "QoS 1 → Kafka, " + k + " instance" + (k > 1 ? "s" : "") + " on $share/" + GROUP;
             config.progress().say("-- scale-out, " + group);
-            BridgeRun.run(config, Variant.OURS, 1, Math.max(200, config.messages() / 10), k, GROUP, group + " warm-up");
+            BridgeRun.run(config, Variant.OURS, 1, config.warmupMessages(), k, GROUP, group + " warm-up");
             List<Double> rates = new ArrayList<>();
             long lostMax = 0;
             long dupMax = 0;
             List<String> shares = new ArrayList<>();
             for (int r = 0; r < config.repeats(); r++) {
-                BridgeRun.Outcome o = BridgeRun.run(config, Variant.OURS, 1, config.messages(), k, GROUP,
+                BridgeRun.Outcome o = BridgeRun.run(config, Variant.OURS, 1, config.bridgeMessages(), k, GROUP,
                         group + " run " + (r + 1) + "/" + config.repeats());
-                long[] check = checkKafka(o.kafkaTopic(), config.messages());
+                long[] check = checkKafka(o.kafkaTopic(), config.bridgeMessages());
                 lostMax = Math.max(lostMax, check[0]);
                 dupMax = Math.max(dupMax, check[1]);
                 if (check[0] > 0 || check[1] > 0) {
                     result.problem(String.format(Locale.ROOT, "%s, run %d: in Kafka %,d lost, %,d duplicated (of %,d)",
-                            group, r + 1, check[0], check[1], config.messages()));
+                            group, r + 1, check[0], check[1], config.bridgeMessages()));
                 }
                 if (o.finished()) {
                     rates.add(o.rate());

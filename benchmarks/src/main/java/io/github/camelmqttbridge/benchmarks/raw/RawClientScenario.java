@@ -94,7 +94,7 @@ public final class RawClientScenario implements Scenario {
                 This figure is end-to-end through the broker, so it is bounded by the publisher and the broker too.
 
                 Each figure: R = %d measured runs (library order rotated each round so that no library always runs \
-                first), after one unmeasured warm-up run of N/10 per library and group. Each run uses a new connection \
+                first), after one unmeasured warm-up run of max(N/10, 20,000) messages per library and group. Each run uses a new connection \
                 and client id. "ours ÷ this" above 1 means our engine was faster.""",
                 c.messages(), c.payloadSize(), c.window(), idleWait(c, 1), c.repeats());
     }
@@ -106,7 +106,7 @@ public final class RawClientScenario implements Scenario {
         progress.say("-- " + group);
         Library[] libraries = java.util.Arrays.stream(Library.values()).filter(l -> config.clientSelected(l.shortName()))
                 .toArray(Library[]::new);
-        int warmup = Math.max(1000, config.messages() / 10);
+        int warmup = config.warmupMessages();
         for (Library lib : libraries) {
             RunOutcome outcome = runOnce(config, lib, version, qos, publish, warmup, group + " " + lib.shortName() + " warm-up");
             if (!outcome.finished()) {
