@@ -146,6 +146,14 @@ public final class BridgeEndToEndScenario implements Scenario {
         }
         double broker = Limits.broker(qos);
         double kafka = Limits.kafka;
+        if (qos == 1 && manual != null && broker > 0 && 3 * manual > broker) {
+            // No consumer bridges faster than the broker delivers to a subscriber that does nothing else.
+            result.observe(String.format(Locale.ROOT,
+                    "QoS 1: 3× paho-mqtt5 with manual acks would be %,.0f msg/s, %.1f× the broker-alone limit of this "
+                            + "run (%,.0f msg/s, our engine subscribing with nothing else to do): no consumer can reach "
+                            + "it on this machine; the ceiling for any consumer here is %.2f× paho-mqtt5's figure.",
+                    3 * manual, 3 * manual / broker, broker, broker / manual));
+        }
         if (ours != null && broker > 0 && kafka > 0) {
             double limit = Math.min(broker, kafka);
             result.observe(String.format(Locale.ROOT,
