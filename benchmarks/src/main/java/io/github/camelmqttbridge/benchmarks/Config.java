@@ -29,7 +29,7 @@ public record Config(Mode mode, int messages, int bridgeMessages, int repeats, i
             "  --full               large N, 5 repeats, longer JMH: for published figures on a quiet machine",
             "  --messages=N         messages per measured run (quick 20000, full 200000); also the bridge's unless",
             "  --bridge-messages=N  messages per measured bridge run (quick 100000, full 200000)",
-            "  --repeats=R          measured runs per figure (quick 3, full 5)",
+            "  --repeats=R          measured runs per figure (quick 5, full 5)",
             "  --window=W           in-flight window of every client (default 1000)",
             "  --payload=BYTES      message size (default 100)",
             "  --broker=tcp://h:p   use this broker instead of starting our own Mosquitto",

@@ -2,8 +2,8 @@ package io.github.camelmqttbridge.benchmarks;
 
 /** How long to measure. Quick proves the harness and gives rough figures; full is for publishing. */
 public enum Mode {
-    /** Small N, 3 repeats, short JMH iterations: a few minutes on 2 cores. */
-    QUICK(20_000, 100_000, 3),
+    /** Small N, 5 repeats, short JMH iterations: under 10 minutes on 2 cores. */
+    QUICK(20_000, 100_000, 5),
     /** Large N, 5 repeats, JMH with several forks: for the published figures, on a quiet machine. */
     FULL(200_000, 200_000, 5);
 

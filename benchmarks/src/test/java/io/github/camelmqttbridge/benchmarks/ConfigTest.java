@@ -14,7 +14,7 @@ class ConfigTest {
         assertThat(c.messages()).isEqualTo(20_000);
         assertThat(c.bridgeMessages()).isEqualTo(100_000);
         assertThat(c.warmupMessages()).isEqualTo(Config.WARMUP_FLOOR);
-        assertThat(c.repeats()).isEqualTo(3);
+        assertThat(c.repeats()).isEqualTo(5);
         assertThat(c.window()).isEqualTo(1000);
         assertThat(c.payloadSize()).isEqualTo(100);
         assertThat(c.brokerUri()).isNull();
