@@ -278,4 +278,24 @@ class InboundPublishFlowTest {
             assertThat(types(h.allOut())).isEqualTo("PUBACK:6");
         }
     }
+
+    @Test
+    void oneResendAnsweredThenANewMessageReleasesTheAckStillWaitingForItsResend() {
+        // The engine counts the acks waiting for a re-send instead of scanning the window on every PUBLISH: a
+        // re-send answered must not make it forget the one still waiting.
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            h.inbound(publishPacket("a", 1, 5));
+            h.inbound(publishPacket("a", 1, 6));
+            h.dropConnection();
+            h.received.get(0).acknowledge();
+            h.received.get(1).acknowledge();
+            h.connect(true);
+            assertThat(h.allOut()).isEmpty();
+            h.inbound(publishPacket("a", 1, 5, true, MqttProperties.NO_PROPERTIES));
+            assertThat(types(h.allOut())).as("5 answered, 6 still waits for its re-send").isEqualTo("PUBACK:5");
+            h.inbound(publishPacket("a", 1, 7));
+            assertThat(types(h.allOut())).as("a first transmission: the broker will not re-send 6").isEqualTo("PUBACK:6");
+            assertThat(h.received).hasSize(3);
+        }
+    }
 }
