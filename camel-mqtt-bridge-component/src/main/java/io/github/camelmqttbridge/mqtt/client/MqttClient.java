@@ -485,6 +485,11 @@ public final class MqttClient implements AutoCloseable {
         attempt = 0;
         failuresThisRound = 0;
         current = result;
+        if (reconnect) {
+            // Counted before the state says CONNECTED: a health check on another thread that sees CONNECTED after
+            // a reconnect must see the reconnect counted too.
+            metrics.onReconnect();
+        }
         state = ConnectionState.CONNECTED;
         if (!sessionPresent && storeOpened) {
             try {
@@ -501,7 +506,6 @@ public final class MqttClient implements AutoCloseable {
         }
         connection = PipelineAssembler.start(channel, result, flows);
         if (reconnect) {
-            metrics.onReconnect();
             LOG.info("Client {} reconnected to {} (session present: {})", clientId, serverUri, sessionPresent);
         } else {
             LOG.info("Client {} connected to {} with MQTT {} (session present: {})", clientId, serverUri,
