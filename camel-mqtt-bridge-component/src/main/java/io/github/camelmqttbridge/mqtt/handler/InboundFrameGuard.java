@@ -6,16 +6,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Sits before the decoder and looks at the raw bytes for what netty-codec-mqtt gets wrong:
  * <ul>
- * <li>a PUBLISH whose topic name is not well-formed UTF-8 is a malformed packet (MQTT 1.5.4), but the decoder
- * decodes it with replacement characters, after which it can no longer be told from a real U+FFFD;</li>
+ * <li>a PUBLISH whose topic name is not well-formed UTF-8 or contains U+0000 is a malformed packet (MQTT 1.5.4),
+ * but the decoder decodes it with replacement characters, after which it can no longer be told from a real
+ * U+FFFD;</li>
  * <li>a packet whose remaining length is too short for its packet id, or a topic length beyond the packet: the
  * decoder reads past the packet's end and waits for (or swallows) the bytes of the next packet.</li>
  * <li>a packet larger than our maximum packet size: the decoder checks the limit only after the variable header,
@@ -24,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * property block makes the decoder wait for (or swallow) the next packet, and string properties that are not
  * well-formed UTF-8 are decoded with replacement characters.</li>
  * </ul>
- * The bytes pass through unchanged; only the packet boundaries, the topic bytes (at most 65535) and, for MQTT 5,
+ * The bytes pass through unchanged and nothing is buffered: only the packet boundaries, the topic and, for MQTT 5,
  * the property block are tracked.
  * Anything else malformed is left to the decoder, and tracking stops there.
  */
@@ -42,7 +39,7 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
     private int lengthShift;
     private int topicLength;
     private int topicLengthBytes;
-    private byte[] topic;
+    private final Utf8Check topic = new Utf8Check();
     private int topicRead;
     /** Bytes of the variable header still to pass before the MQTT 5 property block. */
     private int beforeProperties;
@@ -66,7 +63,6 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
         String problem = state != State.OFF && msg instanceof ByteBuf buf ? inspect(buf) : null;
         if (problem != null) {
             state = State.FAILED;
-            topic = null;
             ReferenceCountUtil.release(msg);
             boolean tooLarge = problem.startsWith(TOO_LARGE);
             MqttConnection.close(ctx.channel(), new MqttProtocolException(tooLarge ? 0x95 : 0x81, "Broker " + serverUri
@@ -130,7 +126,7 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
                                 return problem;
                             }
                         } else {
-                            topic = new byte[topicLength];
+                            topic.reset();
                             topicRead = 0;
                             state = State.TOPIC;
                         }
@@ -140,15 +136,17 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
                 }
                 case TOPIC -> {
                     int n = Math.min(topicLength - topicRead, end - i);
-                    buf.getBytes(i, topic, topicRead, n);
+                    for (int j = i; j < i + n; j++) {
+                        if (!topic.accept(buf.getUnsignedByte(j))) {
+                            return topicProblem();
+                        }
+                    }
                     i += n;
                     topicRead += n;
                     remaining -= n;
                     if (topicRead == topicLength) {
-                        boolean valid = isUtf8(topic);
-                        topic = null;
-                        if (!valid) {
-                            return "a PUBLISH topic name that is not valid UTF-8";
+                        if (!topic.complete()) {
+                            return topicProblem();
                         }
                         String problem = toProperties((header >> 1 & 3) == 0 ? 0 : 2, true);
                         if (problem != null) {
@@ -263,13 +261,8 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
         };
     }
 
-    private static boolean isUtf8(byte[] bytes) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+    private String topicProblem() {
+        return topic.sawNull() ? "a PUBLISH topic name that contains the null character U+0000"
+                : "a PUBLISH topic name that is not valid UTF-8";
     }
 }

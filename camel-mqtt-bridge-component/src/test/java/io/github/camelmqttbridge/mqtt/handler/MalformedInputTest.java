@@ -225,6 +225,17 @@ class MalformedInputTest {
     }
 
     @Test
+    void topicWithTheNullCharacterIsMalformed() {
+        try (EngineHarness h = subscribedToAll()) {
+            // topic "a\0b", no properties, payload "x"
+            h.inbound(Unpooled.wrappedBuffer(new byte[] {0x30, 7, 0, 3, 'a', 0, 'b', 0, 'x'}));
+            assertClosedWith(h, 0x81);
+            assertThat(h.connectionsClosed.get(0)).hasMessageContaining("topic name that contains the null character");
+            assertThat(h.received).isEmpty();
+        }
+    }
+
+    @Test
     void unknownPropertyIdentifierIsMalformed() {
         try (EngineHarness h = subscribedToAll()) {
             h.inbound(publishWithProperties(2, 0x04, 0x01));
