@@ -205,7 +205,9 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
                 state = State.BEFORE_PROPERTIES;
             }
         } else if (properties != null && prefix >= 0 && required) {
-            return "a " + typeName(header) + " that ends before its property length";
+            // a 3.1.1-only broker answers an MQTT 5 CONNECT with its own 2-byte CONNACK (return code 1)
+            return "a " + typeName(header) + " that ends before its property length" + (header >> 4 == 2
+                    && remaining == 2 ? ", like an MQTT 3.1.1 CONNACK: does the broker support MQTT 5?" : "");
         } else {
             state = remaining == 0 ? State.HEADER : State.SKIP;
         }

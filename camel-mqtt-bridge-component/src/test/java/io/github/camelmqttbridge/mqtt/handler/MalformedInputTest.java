@@ -259,6 +259,18 @@ class MalformedInputTest {
     }
 
     @Test
+    void mqtt311ConnackToAnMqtt5ConnectFailsTheAttemptAtOnce() {
+        try (EngineHarness h = waitingForConnack()) {
+            // what a 3.1.1-only broker answers: return code 1, unacceptable protocol version, and no properties
+            h.inbound(Unpooled.wrappedBuffer(new byte[] {0x20, 2, 0, 1}));
+            assertThat(h.attemptFailures).singleElement().isInstanceOf(MqttProtocolException.class);
+            assertThat(h.attemptFailures.get(0)).hasMessageContaining("CONNACK that ends before its property length")
+                    .hasMessageContaining("does the broker support MQTT 5?");
+            assertThat(h.channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
     void publishWithEveryKindOfPropertyArrivesUnchangedEvenOneByteAtATime() {
         MqttProperties props = new MqttProperties();
         props.add(new MqttProperties.IntegerProperty(MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), 1));
