@@ -50,7 +50,8 @@ public final class PipelineAssembler {
     public static void assemble(ChannelPipeline p, boolean codec, MqttClientOptions options, String clientId,
             String serverUri, ConnectionEvents events, Flows flows) {
         if (codec) {
-            p.addLast("frameGuard", new InboundFrameGuard(serverUri, options.maximumPacketSize()));
+            p.addLast("frameGuard", new InboundFrameGuard(serverUri, options.maximumPacketSize(),
+                    options.version() == MqttVersion.V5));
             p.addLast("decoder", new MqttDecoder(options.maximumPacketSize(), 65535));
             p.addLast("encoder", MqttEncoder.INSTANCE);
         }

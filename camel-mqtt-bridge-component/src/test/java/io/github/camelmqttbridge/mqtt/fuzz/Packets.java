@@ -95,6 +95,10 @@ final class Packets {
                 concat(bytes(0x08), str("fuzz/reply")), userProperty("a", "1"), userProperty("a", "2")), "one"));
         corpus.add(publish(v5, 2, "fuzz/q2", 102, props(bytes(0x0B, 0x01), bytes(0x23, 0x00, 0x01)), "two"));
         corpus.add(publish(v5, 1, "fuzz/plain", 109, none, ""));
+        // every kind of property value: byte, four bytes, variable byte integer, string, binary, string pair
+        corpus.add(publish(v5, 1, "fuzz/all", 110, props(bytes(0x01, 0x00), bytes(0x02, 0, 0, 0x0E, 0x10),
+                bytes(0x0B, 0xE0, 0xA7, 0x12), concat(bytes(0x03), str("t\u00E9xt/\u20AC")), concat(bytes(0x09),
+                str(bytes(0x00, 0xFF))), userProperty("\uD83D\uDE00", "")), "all"));
         corpus.add(v5 ? packet(0x90, concat(id(103), none, bytes(0x01, 0x80))) : packet(0x90, concat(id(103), bytes(0x01, 0x80))));
         corpus.add(reply(v5, 0x40, 104, 0x10, "no matching subscribers"));
         corpus.add(reply(v5, 0x50, 105, 0x00, "ok"));

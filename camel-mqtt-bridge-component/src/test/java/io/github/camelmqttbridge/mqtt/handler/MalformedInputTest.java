@@ -5,8 +5,10 @@ import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.encode;
 import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.camelmqttbridge.mqtt.client.InboundMessage;
 import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
 import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.client.UserProperty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -15,10 +17,13 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,6 +40,14 @@ class MalformedInputTest {
         connect.release();
         h.inbound(encode(h.isV5() ? V5 : MqttVersion.MQTT_3_1_1, connack(false, MqttProperties.NO_PROPERTIES)));
         assertThat(h.connection).isNotNull();
+        return h;
+    }
+
+    /** A v5 harness whose CONNECT was written (and dropped): the next packet from the broker is its CONNACK. */
+    private static EngineHarness waitingForConnack() {
+        EngineHarness h = EngineHarness.v5();
+        h.open(true);
+        ((ByteBuf) h.out()).release();
         return h;
     }
 
@@ -122,9 +135,7 @@ class MalformedInputTest {
 
     @Test
     void malformedBeforeConnackFailsTheAttempt() {
-        try (EngineHarness h = EngineHarness.v5()) {
-            h.open(true);
-            ((ByteBuf) h.out()).release();
+        try (EngineHarness h = waitingForConnack()) {
             h.inbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xF0, 0x00, 0x00}));
             assertThat(h.attemptFailures).singleElement().isInstanceOf(MqttProtocolException.class);
             assertThat(h.channel.isOpen()).isFalse();
@@ -149,5 +160,157 @@ class MalformedInputTest {
             });
             assertThat(h.channel.isOpen()).isTrue();
         }
+    }
+
+    /**
+     * A QoS 0 PUBLISH on "a/b" with payload "x", built by hand: {@code propertyBytes} are the property block
+     * without its length, and {@code propertyLength} is the length it declares.
+     */
+    private static ByteBuf publishWithProperties(int propertyLength, int... propertyBytes) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0, 3, 'a', '/', 'b', (byte) propertyLength});
+        for (int b : propertyBytes) {
+            body.write(b);
+        }
+        body.write('x');
+        ByteArrayOutputStream packet = new ByteArrayOutputStream();
+        packet.write(0x30);
+        packet.write(body.size());
+        packet.writeBytes(body.toByteArray());
+        return Unpooled.wrappedBuffer(packet.toByteArray());
+    }
+
+    private static EngineHarness subscribedToAll() {
+        EngineHarness h = connected(EngineHarness.v5());
+        h.subscribe(Subscription.of("#", 0));
+        written(h).forEach(ReferenceCountUtil::release);
+        return h;
+    }
+
+    @Test
+    void stringPropertyLongerThanItsPropertyBlockClosesAtOnce() {
+        try (EngineHarness h = subscribedToAll()) {
+            // Content Type (0x03) declaring 4096 bytes in a property block of 4: the decoder alone would wait for
+            // 4 KiB more and end only with keep-alive. No time passes here: the guard must close at once.
+            h.inbound(publishWithProperties(4, 0x03, 0x10, 0x00, 'a'));
+            assertClosedWith(h, 0x81);
+            assertThat(h.connectionsClosed.get(0)).hasMessageContaining(EngineHarness.URI)
+                    .hasMessageContaining("malformed packet")
+                    .hasMessageContaining("Content Type property (0x03) of 4096 bytes runs past the end of its "
+                            + "property block (1 bytes left)");
+            assertThat(h.received).isEmpty();
+        }
+    }
+
+    @Test
+    void propertyLengthBeyondThePacketClosesAtOnce() {
+        try (EngineHarness h = subscribedToAll()) {
+            h.inbound(publishWithProperties(100, 0x01, 0x01));
+            assertClosedWith(h, 0x81);
+            assertThat(h.connectionsClosed.get(0)).hasMessageContaining("property length of 100 bytes runs past the "
+                    + "end of the packet");
+        }
+    }
+
+    @Test
+    void userPropertyWithInvalidUtf8IsMalformed() {
+        try (EngineHarness h = subscribedToAll()) {
+            // key "k", value: a lone continuation byte
+            h.inbound(publishWithProperties(8, 0x26, 0, 1, 'k', 0, 2, 'v', 0x80));
+            assertClosedWith(h, 0x81);
+            assertThat(h.connectionsClosed.get(0))
+                    .hasMessageContaining("User Property (0x26) value is not well-formed UTF-8");
+            assertThat(h.received).isEmpty();
+        }
+    }
+
+    @Test
+    void topicWithTheNullCharacterIsMalformed() {
+        try (EngineHarness h = subscribedToAll()) {
+            // topic "a\0b", no properties, payload "x"
+            h.inbound(Unpooled.wrappedBuffer(new byte[] {0x30, 7, 0, 3, 'a', 0, 'b', 0, 'x'}));
+            assertClosedWith(h, 0x81);
+            assertThat(h.connectionsClosed.get(0)).hasMessageContaining("topic name that contains the null character");
+            assertThat(h.received).isEmpty();
+        }
+    }
+
+    @Test
+    void unknownPropertyIdentifierIsMalformed() {
+        try (EngineHarness h = subscribedToAll()) {
+            h.inbound(publishWithProperties(2, 0x04, 0x01));
+            assertClosedWith(h, 0x81);
+            assertThat(h.connectionsClosed.get(0)).hasMessageContaining("unknown property identifier 0x04");
+        }
+    }
+
+    @Test
+    void connackWithNullCharacterInItsReasonStringFailsTheAttempt() {
+        try (EngineHarness h = waitingForConnack()) {
+            // CONNACK: flags 0, reason 0, properties: Reason String "a\0b"
+            h.inbound(Unpooled.wrappedBuffer(new byte[] {0x20, 9, 0, 0, 6, 0x1F, 0, 3, 'a', 0, 'b'}));
+            assertThat(h.connection).isNull();
+            assertThat(h.attemptFailures).singleElement().isInstanceOf(MqttProtocolException.class);
+            assertThat(((MqttProtocolException) h.attemptFailures.get(0)).reasonCode()).isEqualTo(0x81);
+            assertThat(h.attemptFailures.get(0)).hasMessageContaining(
+                    "CONNACK whose Reason String property (0x1F) contains the null character U+0000");
+            assertThat(h.channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void mqtt311ConnackToAnMqtt5ConnectFailsTheAttemptAtOnce() {
+        try (EngineHarness h = waitingForConnack()) {
+            // what a 3.1.1-only broker answers: return code 1, unacceptable protocol version, and no properties
+            h.inbound(Unpooled.wrappedBuffer(new byte[] {0x20, 2, 0, 1}));
+            assertThat(h.attemptFailures).singleElement().isInstanceOf(MqttProtocolException.class);
+            assertThat(h.attemptFailures.get(0)).hasMessageContaining("CONNACK that ends before its property length")
+                    .hasMessageContaining("does the broker support MQTT 5?");
+            assertThat(h.channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void publishWithEveryKindOfPropertyArrivesUnchangedEvenOneByteAtATime() {
+        MqttProperties props = new MqttProperties();
+        props.add(new MqttProperties.IntegerProperty(MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), 1));
+        props.add(new MqttProperties.IntegerProperty(MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(), 3600));
+        props.add(new MqttProperties.StringProperty(MqttPropertyType.CONTENT_TYPE.value(), "text/plain; charset=ü"));
+        props.add(new MqttProperties.StringProperty(MqttPropertyType.RESPONSE_TOPIC.value(), "réponse/€"));
+        props.add(new MqttProperties.BinaryProperty(MqttPropertyType.CORRELATION_DATA.value(),
+                new byte[] {0, (byte) 0xFF, (byte) 0xC0, (byte) 0x80}));
+        props.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 300_000));
+        props.add(new MqttProperties.IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), 1));
+        props.add(new MqttProperties.UserProperty("emoji", "\uD83D\uDE00"));
+        props.add(new MqttProperties.UserProperty("", ""));
+        for (boolean oneByteAtATime : new boolean[] {false, true}) {
+            try (EngineHarness h = subscribedToAll()) {
+                ByteBuf bytes = encode(V5, MqttMessageBuilders.publish().topicName("a/b").qos(MqttQoS.AT_LEAST_ONCE)
+                        .messageId(5).properties(props).payload(Unpooled.wrappedBuffer(new byte[] {7, 8})).build());
+                if (oneByteAtATime) {
+                    while (bytes.isReadable()) {
+                        h.inbound(bytes.readRetainedSlice(1));
+                    }
+                    bytes.release();
+                } else {
+                    h.inbound(bytes);
+                }
+                assertThat(h.connectionsClosed).as("one byte at a time: %s", oneByteAtATime).isEmpty();
+                assertThat(h.received).singleElement().satisfies(m -> assertEveryProperty(m));
+            }
+        }
+    }
+
+    private static void assertEveryProperty(InboundMessage m) {
+        assertThat(m.topic()).isEqualTo("a/b");
+        assertThat(m.payload()).containsExactly(7, 8);
+        assertThat(m.properties().payloadFormatUtf8()).isTrue();
+        assertThat(m.properties().messageExpiryInterval()).isEqualTo(3600L);
+        assertThat(m.properties().contentType()).isEqualTo("text/plain; charset=ü");
+        assertThat(m.properties().responseTopic()).isEqualTo("réponse/€");
+        assertThat(m.properties().correlationData()).containsExactly(0, 0xFF, 0xC0, 0x80);
+        assertThat(m.properties().subscriptionIdentifiers()).containsExactly(300_000);
+        assertThat(m.properties().userProperties()).containsExactly(new UserProperty("emoji", "\uD83D\uDE00"),
+                new UserProperty("", ""));
     }
 }
