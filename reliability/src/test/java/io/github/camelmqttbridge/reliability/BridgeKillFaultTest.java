@@ -36,7 +36,7 @@ class BridgeKillFaultTest extends FaultTestSupport {
         try (BridgeProcess bridge = withFiles
                 ? kafkaBridge(run, qos, mosquitto.tcpUrl(), kafka.bootstrapServers(), "mqtt-to-file.yaml")
                 : kafkaBridge(run, qos, mosquitto.tcpUrl(), kafka.bootstrapServers());
-             KafkaTail tail = new KafkaTail(kafka.bootstrapServers(), dataTopic(run));
+             SequenceTail tail = new SequenceTail(kafka.bootstrapServers(), dataTopic(run));
              // slower than the other scenarios: three restarts of a JVM (~5-10 s each here) must fit in the stream
              NumberedPublisher publisher = publisher(run, qos).rate(Math.max(rate() / 4, n / 40.0))) {
             bridge.start();
@@ -63,7 +63,7 @@ class BridgeKillFaultTest extends FaultTestSupport {
             tail.awaitDistinct(n, Duration.ofSeconds(30), drainTimeout());
             bridge.stop();
 
-            Tally tally = new Tally(n, KafkaTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
+            Tally tally = new Tally(n, SequenceTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
             Duration worst = recoveries.stream().filter(d -> d != null).max(Duration::compareTo).orElse(null);
             String each = recoveries.stream().map(d -> d == null ? "none" : String.format(Locale.ROOT, "%.1fs",
                     d.toMillis() / 1000.0)).collect(Collectors.joining(","));

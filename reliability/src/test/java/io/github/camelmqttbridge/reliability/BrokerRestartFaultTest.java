@@ -34,7 +34,7 @@ class BrokerRestartFaultTest extends FaultTestSupport {
         int n = messages();
         Duration down = Duration.ofSeconds(3);
         try (BridgeProcess bridge = kafkaBridge(run, qos, mosquitto.tcpUrl(), kafka.bootstrapServers());
-             KafkaTail tail = new KafkaTail(kafka.bootstrapServers(), dataTopic(run));
+             SequenceTail tail = new SequenceTail(kafka.bootstrapServers(), dataTopic(run));
              NumberedPublisher publisher = publisher(run, qos)) {
             bridge.start();
             publisher.start(n);
@@ -53,7 +53,7 @@ class BrokerRestartFaultTest extends FaultTestSupport {
             tail.awaitDistinct(n, Duration.ofSeconds(30), drainTimeout());
             bridge.stop();
 
-            Tally tally = new Tally(n, KafkaTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
+            Tally tally = new Tally(n, SequenceTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
             Reliability.report(tally.summary("2-mosquitto-" + how, qos, recovery, String.format(Locale.ROOT,
                     "at=%d down=%ds republished=%d", point, down.toSeconds(), publisher.republished())));
             assertThat(recovery).as("no record reached Kafka after the broker came back; bridge log:\n%s",

@@ -177,6 +177,6 @@ class HttpSinkOutageFaultTest extends FaultTestSupport {
     }
 
     private static int sequence(byte[] json) {
-        return KafkaTail.sequence(json);
+        return SequenceTail.sequence(json);
     }
 }

@@ -25,7 +25,7 @@ class KafkaOutageFaultTest extends FaultTestSupport {
         int n = messages();
         Duration outage = Reliability.outage(Duration.ofSeconds(10), Duration.ofSeconds(30));
         try (BridgeProcess bridge = kafkaBridge(run, qos, mosquitto.tcpUrl(), kafka.bootstrapServers());
-             KafkaTail tail = new KafkaTail(kafka.bootstrapServers(), dataTopic(run));
+             SequenceTail tail = new SequenceTail(kafka.bootstrapServers(), dataTopic(run));
              NumberedPublisher publisher = publisher(run, qos)) {
             bridge.start();
             publisher.start(n);
@@ -48,7 +48,7 @@ class KafkaOutageFaultTest extends FaultTestSupport {
             long rssMb = bridge.peakRssKb() / 1024;
             bridge.stop();
 
-            Tally tally = new Tally(n, KafkaTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
+            Tally tally = new Tally(n, SequenceTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
             Reliability.report(tally.summary("3-kafka-sigterm", qos, recovery, String.format(Locale.ROOT,
                     "outage=%ds publishedDuringOutage=%d ackedDuringOutage=%d maxInFlight=%d peakRss=%dMB",
                     outage.toSeconds(), publishedDuringOutage, ackedDuringOutage, inflightPeak, rssMb)));

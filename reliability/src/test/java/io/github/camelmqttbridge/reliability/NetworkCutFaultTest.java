@@ -28,7 +28,7 @@ class NetworkCutFaultTest extends FaultTestSupport {
              BridgeProcess bridge = kafkaBridge(run, qos, proxy.tcpUrl(), kafka.bootstrapServers())
                      .property("camel.component.mqtt-bridge.configuration.keepAliveInterval", 3)
                      .property("camel.component.mqtt-bridge.configuration.connectionTimeout", 5);
-             KafkaTail tail = new KafkaTail(kafka.bootstrapServers(), dataTopic(run));
+             SequenceTail tail = new SequenceTail(kafka.bootstrapServers(), dataTopic(run));
              NumberedPublisher publisher = publisher(run, qos)) {
             bridge.start();
             publisher.start(n);
@@ -44,7 +44,7 @@ class NetworkCutFaultTest extends FaultTestSupport {
             tail.awaitDistinct(n, Duration.ofSeconds(30), drainTimeout());
             bridge.stop();
 
-            Tally tally = new Tally(n, KafkaTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
+            Tally tally = new Tally(n, SequenceTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
             Reliability.report(tally.summary("5-network-blackhole", qos, recovery, String.format(Locale.ROOT,
                     "cut=%ds keepAlive=3s noPingrespLines=%d", cut.toSeconds(), detected)));
             assertThat(tally.lost).as("%s; bridge log:\n%s", tally, bridge.tail(40)).isZero();

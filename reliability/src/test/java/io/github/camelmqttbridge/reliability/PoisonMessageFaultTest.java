@@ -31,7 +31,7 @@ class PoisonMessageFaultTest extends FaultTestSupport {
         int n = messages();
         int poison = n / 2;
         try (BridgeProcess bridge = kafkaBridge(run, qos, mosquitto.tcpUrl(), kafka.bootstrapServers());
-             KafkaTail tail = new KafkaTail(kafka.bootstrapServers(), dataTopic(run));
+             SequenceTail tail = new SequenceTail(kafka.bootstrapServers(), dataTopic(run));
              NumberedPublisher publisher = publisher(run, qos).poisonAt(poison)) {
             bridge.start();
             long start = System.nanoTime();
@@ -40,8 +40,8 @@ class PoisonMessageFaultTest extends FaultTestSupport {
             tail.awaitDistinct(n - 1, Duration.ofSeconds(30), drainTimeout());
             bridge.stop();
 
-            List<Integer> numbers = new ArrayList<>(KafkaTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
-            List<byte[]> dead = KafkaTail.readValues(kafka.bootstrapServers(), dlqTopic(run));
+            List<Integer> numbers = new ArrayList<>(SequenceTail.readAll(kafka.bootstrapServers(), dataTopic(run)));
+            List<byte[]> dead = SequenceTail.readValues(kafka.bootstrapServers(), dlqTopic(run));
             int poisonInDlq = 0;
             String error = null;
             for (byte[] value : dead) {

@@ -4,9 +4,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,31 +24,54 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * arrive, one line each ({@code topic[partition]@offset key=... headers={...} value}), until stopped. A stand-in
  * for kafka-console-consumer so a first-time user can watch the embedded default without a Kafka installation.
  * A topic name with regular expression characters ({@code sensors\..*}) subscribes to every matching topic.
+ *
+ * <p>Public for the reliability tests, which follow topics the same way: {@link #consumerFromBeginning} and
+ * {@link #follow}.
  */
-final class KafkaTail {
+public final class KafkaTail {
 
     private KafkaTail() {
     }
 
     static void run(String bootstrap, String topic, PrintStream out, AtomicBoolean stop) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "camel-mqtt-bridge-tail-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "2000");
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        // a short metadata age so that a regex picks up topics created while tailing
+        try (KafkaConsumer<String, byte[]> consumer = consumerFromBeginning(bootstrap, "camel-mqtt-bridge-tail-",
+                Map.of(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "2000"))) {
             if (topic.matches("[A-Za-z0-9._-]+")) {
                 consumer.subscribe(List.of(topic));
             } else {
                 consumer.subscribe(Pattern.compile(topic));
             }
             out.println("camel-mqtt-bridge: reading " + topic + " from " + bootstrap + " (Ctrl-C stops)");
-            while (!stop.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    out.println(format(record));
-                }
+            follow(consumer, Duration.ofMillis(500), stop::get, record -> out.println(format(record)));
+        }
+    }
+
+    /**
+     * A consumer of string keys and byte values in a consumer group of its own ({@code groupPrefix} and a random
+     * UUID) that starts at the earliest offset and commits nothing: it reads from the beginning and leaves no
+     * trace in anyone's offsets. {@code settings} adds or overrides consumer properties.
+     */
+    public static KafkaConsumer<String, byte[]> consumerFromBeginning(String bootstrap, String groupPrefix,
+            Map<String, String> settings) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupPrefix + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.putAll(settings);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Polls the subscribed {@code consumer} and hands every record to {@code onRecord} until {@code stopped}
+     * says so; {@code pollTimeout} bounds how long a stop may go unnoticed. Exceptions of the consumer end it.
+     */
+    public static void follow(KafkaConsumer<String, byte[]> consumer, Duration pollTimeout, BooleanSupplier stopped,
+            Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        while (!stopped.getAsBoolean()) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
+                onRecord.accept(record);
             }
         }
     }

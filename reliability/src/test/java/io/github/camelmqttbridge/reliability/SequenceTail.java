@@ -2,27 +2,25 @@ package io.github.camelmqttbridge.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelmqttbridge.runner.KafkaTail;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Follows a Kafka topic from its beginning on a background thread and records, for every record, the sequence
- * number in its JSON value ({@code ts}) and when it arrived here; used for the time to recover. The final count is
- * taken by {@link #readAll}, a fresh consumer reading the topic from offset 0 to its end.
+ * Follows a Kafka topic from its beginning on a background thread (the runner's {@link KafkaTail}) and records,
+ * for every record, the sequence number in its JSON value ({@code ts}) and when it arrived here; used for the time
+ * to recover. The final count is taken by {@link #readAll}, a fresh consumer reading the topic from offset 0 to its
+ * end.
  */
-final class KafkaTail implements AutoCloseable {
+final class SequenceTail implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +34,7 @@ final class KafkaTail implements AutoCloseable {
     private volatile long markNanos = Long.MAX_VALUE;
     private volatile boolean running = true;
 
-    KafkaTail(String bootstrap, String topic) {
+    SequenceTail(String bootstrap, String topic) {
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.thread = new Thread(this::run, "kafka-tail-" + topic);
@@ -49,20 +47,7 @@ final class KafkaTail implements AutoCloseable {
             consumer.subscribe(List.of(topic));
             while (running) {
                 try {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        long now = System.nanoTime();
-                        int n = sequence(r.value());
-                        synchronized (seen) {
-                            if (n >= 0) {
-                                seen.set(n);
-                            }
-                        }
-                        records.incrementAndGet();
-                        lastArrivalNanos = now;
-                        if (now >= markNanos && firstArrivalAfterMarkNanos == 0) {
-                            firstArrivalAfterMarkNanos = now;
-                        }
-                    }
+                    KafkaTail.follow(consumer, Duration.ofMillis(200), () -> !running, this::arrived);
                 } catch (org.apache.kafka.common.errors.InterruptException e) {
                     return;
                 } catch (RuntimeException e) {
@@ -70,6 +55,21 @@ final class KafkaTail implements AutoCloseable {
                     BridgeProcess.sleep(200);
                 }
             }
+        }
+    }
+
+    private void arrived(ConsumerRecord<String, byte[]> record) {
+        long now = System.nanoTime();
+        int n = sequence(record.value());
+        synchronized (seen) {
+            if (n >= 0) {
+                seen.set(n);
+            }
+        }
+        records.incrementAndGet();
+        lastArrivalNanos = now;
+        if (now >= markNanos && firstArrivalAfterMarkNanos == 0) {
+            firstArrivalAfterMarkNanos = now;
         }
     }
 
@@ -190,13 +190,9 @@ final class KafkaTail implements AutoCloseable {
         }
     }
 
+    /** From the beginning, read_committed: a record of an aborted transaction does not count as arrived. */
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reliability-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        return KafkaTail.consumerFromBeginning(bootstrap, "reliability-",
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     }
 }
