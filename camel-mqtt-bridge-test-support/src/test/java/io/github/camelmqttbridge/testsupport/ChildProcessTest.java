@@ -24,8 +24,11 @@ class ChildProcessTest {
         return ChildProcess.start("the script", new ProcessBuilder("sh", "-c", script), directory.resolve("out.log"));
     }
 
-    private void awaitPrinted(ChildProcess child, String line) {
-        child.awaitReady("print " + line, PATIENCE, () -> child.tail(1).equals(line));
+    /** Runs {@code script} and returns once it printed "ready", so that its trap is set by then. */
+    private ChildProcess runUntilReady(String script) {
+        ChildProcess child = run(script + "; echo ready; exec sleep 60");
+        child.awaitReady("print ready", PATIENCE, () -> child.tail(1).equals("ready"));
+        return child;
     }
 
     @Test
@@ -54,8 +57,7 @@ class ChildProcessTest {
 
     @Test
     void stopEndsTheProcessWithSigterm() {
-        ChildProcess child = run("echo ready; exec sleep 60");
-        awaitPrinted(child, "ready");
+        ChildProcess child = runUntilReady("true");
 
         child.stop(PATIENCE);
 
@@ -66,8 +68,7 @@ class ChildProcessTest {
     @Test
     void stopFallsBackToSigkillWhenSigtermIsIgnored() {
         // an ignored signal stays ignored across exec
-        ChildProcess child = run("trap '' TERM; echo ready; exec sleep 60");
-        awaitPrinted(child, "ready");
+        ChildProcess child = runUntilReady("trap '' TERM");
 
         child.stop(Duration.ofMillis(300));
 
@@ -77,8 +78,7 @@ class ChildProcessTest {
 
     @Test
     void killEndsTheProcessWithSigkill() {
-        ChildProcess child = run("trap '' TERM; echo ready; exec sleep 60");
-        awaitPrinted(child, "ready");
+        ChildProcess child = runUntilReady("trap '' TERM");
 
         child.kill();
 
