@@ -159,14 +159,20 @@ public final class ChildProcess {
                 + more.get();
     }
 
-    /** SIGTERM, then SIGKILL if the process has not ended within {@code grace}. */
-    public void stop(Duration grace) {
+    /**
+     * SIGTERM, then SIGKILL if the process has not ended within {@code grace}.
+     *
+     * @return false if it took the SIGKILL, for tests of a clean shutdown
+     */
+    public boolean stop(Duration grace) {
         if (process.isAlive()) {
             process.destroy();
             if (!awaitExit(grace)) {
                 kill();
+                return false;
             }
         }
+        return true;
     }
 
     /** SIGKILL, like kill -9: no shutdown hook or clean-up runs in the process. */

@@ -59,7 +59,7 @@ class ChildProcessTest {
     void stopEndsTheProcessWithSigterm() {
         ChildProcess child = runUntilReady("true");
 
-        child.stop(PATIENCE);
+        assertThat(child.stop(PATIENCE)).as("ended by SIGTERM").isTrue();
 
         assertThat(child.isAlive()).isFalse();
         assertThat(child.exitCode()).isEqualTo(128 + 15);
@@ -70,7 +70,7 @@ class ChildProcessTest {
         // an ignored signal stays ignored across exec
         ChildProcess child = runUntilReady("trap '' TERM");
 
-        child.stop(Duration.ofMillis(300));
+        assertThat(child.stop(Duration.ofMillis(300))).as("ended by SIGTERM").isFalse();
 
         assertThat(child.isAlive()).isFalse();
         assertThat(child.exitCode()).isEqualTo(128 + 9);
