@@ -1,17 +1,13 @@
 package io.github.camelmqttbridge.testsupport;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -45,8 +41,7 @@ public final class MosquittoBroker implements AutoCloseable {
     private final Path configFile;
     private final int port;
     private final int tlsPort;
-    private final Thread killOnJvmExit;
-    private volatile Process process;
+    private volatile ChildProcess process;
 
     private MosquittoBroker(Path binary, Path directory, Path configFile, int port, int tlsPort) {
         this.binary = binary;
@@ -54,9 +49,6 @@ public final class MosquittoBroker implements AutoCloseable {
         this.configFile = configFile;
         this.port = port;
         this.tlsPort = tlsPort;
-        // A broker left running after a crashed test JVM would hold its port and confuse later runs.
-        this.killOnJvmExit = new Thread(this::kill, "mosquitto-killer-" + port);
-        Runtime.getRuntime().addShutdownHook(killOnJvmExit);
     }
 
     public static Builder builder() {
@@ -94,28 +86,23 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        Process current = process;
+        ChildProcess current = process;
         return current != null && current.isAlive();
     }
 
     /** Kills the broker with SIGKILL: no will messages sent, nothing persisted since the last autosave. */
     public void kill() {
-        Process current = process;
+        ChildProcess current = process;
         if (current != null) {
-            current.destroyForcibly();
-            awaitExit(current);
+            current.kill();
         }
     }
 
     /** Stops the broker with SIGTERM, which lets it save its persistence file; falls back to SIGKILL after 10 s. */
     public void stop() {
-        Process current = process;
-        if (current != null && current.isAlive()) {
-            current.destroy();
-            if (!awaitExit(current)) {
-                current.destroyForcibly();
-                awaitExit(current);
-            }
+        ChildProcess current = process;
+        if (current != null) {
+            current.stop(STOP_TIMEOUT);
         }
     }
 
@@ -127,18 +114,13 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** The last {@code lines} lines of the broker's log file, or an empty string if there is none yet. */
     public String logTail(int lines) {
-        return tail(logFile(), lines);
+        return ChildProcess.tail(logFile(), lines);
     }
 
     /** Stops the broker and deletes its directory. */
     @Override
     public void close() {
         stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(killOnJvmExit);
-        } catch (IllegalStateException jvmAlreadyShuttingDown) {
-            // nothing to remove then
-        }
         deleteRecursively(directory);
     }
 
@@ -147,74 +129,17 @@ public final class MosquittoBroker implements AutoCloseable {
             throw new IllegalStateException("Cannot start Mosquitto: another process already listens on 127.0.0.1:"
                     + port + (tlsPort != 0 ? " or " + tlsPort : ""));
         }
-        try {
-            process = new ProcessBuilder(binary.toString(), "-c", configFile.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("mosquitto.out").toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not run " + binary + " -c " + configFile, e);
-        }
-        awaitListening();
+        process = ChildProcess.start("Mosquitto", new ProcessBuilder(binary.toString(), "-c", configFile.toString()),
+                directory.resolve("mosquitto.out"));
+        process.awaitReady("accept connections on 127.0.0.1:" + port + (tlsPort != 0 ? " and " + tlsPort : ""),
+                STARTUP_TIMEOUT, () -> PortProbe.accepts(port) && (tlsPort == 0 || PortProbe.accepts(tlsPort)),
+                this::configAndLogTail);
     }
 
-    private void awaitListening() {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw startupFailure("Mosquitto exited with code " + process.exitValue() + " while starting");
-            }
-            if (PortProbe.accepts(port) && (tlsPort == 0 || PortProbe.accepts(tlsPort))) {
-                return;
-            }
-            sleep(50);
-        }
-        kill();
-        throw startupFailure("Mosquitto did not accept connections on 127.0.0.1:" + port
-                + (tlsPort != 0 ? " and " + tlsPort : "") + " within " + STARTUP_TIMEOUT.toSeconds() + " s");
-    }
-
-    private IllegalStateException startupFailure(String what) {
-        return new IllegalStateException(what + ".\n--- " + configFile + " ---\n" + tail(configFile, 100)
-                + "\n--- mosquitto output ---\n"
-                + tail(directory.resolve("mosquitto.out"), LOG_LINES_IN_ERRORS)
-                + "\n--- last lines of " + logFile() + " ---\n" + logTail(LOG_LINES_IN_ERRORS));
-    }
-
-    private static boolean awaitExit(Process process) {
-        try {
-            return process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for Mosquitto to start", e);
-        }
-    }
-
-    /** Reads only the end of the file: with log_type all a long test's log can be large. */
-    static String tail(Path file, int lines) {
-        if (!Files.exists(file)) {
-            return "";
-        }
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long length = in.length();
-            int size = (int) Math.min(length, 256 * 1024);
-            byte[] bytes = new byte[size];
-            in.seek(length - size);
-            in.readFully(bytes);
-            List<String> all = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(could not read " + file + ": " + e + ")";
-        }
+    /** Mosquitto reports most start problems in its log file, and they are mostly caused by the configuration. */
+    private String configAndLogTail() {
+        return "\n--- " + configFile + " ---\n" + ChildProcess.tail(configFile, 100)
+                + "\n--- last lines of " + logFile() + " ---\n" + logTail(LOG_LINES_IN_ERRORS);
     }
 
     private static void deleteRecursively(Path root) {

@@ -5,12 +5,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /** Checks whether something accepts TCP connections on a 127.0.0.1 port. */
-final class PortProbe {
+public final class PortProbe {
 
     private PortProbe() {
     }
 
-    static boolean accepts(int port) {
+    public static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;

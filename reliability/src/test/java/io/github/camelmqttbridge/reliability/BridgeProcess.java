@@ -1,22 +1,20 @@
 package io.github.camelmqttbridge.reliability;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.github.camelmqttbridge.testsupport.ChildProcess;
 
 /**
  * The bridge runner ({@code examples/bridge}, {@code java -jar camel-mqtt-bridge-runner.jar}) as a child JVM with
@@ -33,22 +31,22 @@ final class BridgeProcess implements AutoCloseable {
             "status: in ([0-9.]+) msg/s, out ([0-9.]+) msg/s, in flight (\\d+), acked (\\d+), dead-lettered (\\d+),"
                     + " failed (\\d+), reconnects (\\S+)");
 
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
+
     private final Path directory;
     private final List<String> routeFiles;
     private final Map<String, String> properties = new LinkedHashMap<>();
-    private final Thread killOnExit = new Thread(this::kill, "bridge-killer");
-    private volatile Process process;
+    private volatile ChildProcess process;
     private final AtomicLong maxInflight = new AtomicLong();
     private final AtomicLong lastAcked = new AtomicLong();
     private final AtomicLong statusLines = new AtomicLong();
     private final AtomicLong peakRssKb = new AtomicLong();
     private volatile boolean started;
-    private int starts;
 
     BridgeProcess(Path directory, List<String> routeFiles) {
         this.directory = directory;
         this.routeFiles = routeFiles;
-        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     BridgeProcess property(String name, Object value) {
@@ -62,84 +60,64 @@ final class BridgeProcess implements AutoCloseable {
 
     /** Starts the child and returns once it printed that its routes started (at most 60 s). */
     synchronized BridgeProcess start() {
-        if (process != null && process.isAlive()) {
+        if (isAlive()) {
             return this;
         }
-        starts++;
         started = false;
+        Path routes = copyRouteFiles();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        Path jar = Reliability.runnerJar();
+        if (Files.isRegularFile(jar)) {
+            cmd.add("-jar");
+            cmd.add(jar.toString());
+        } else {
+            // e.g. `mvn test` without the package phase: the runner's classes from the test class path
+            cmd.add("-cp");
+            String cp = System.getProperty("surefire.test.class.path");
+            cmd.add(cp == null ? System.getProperty("java.class.path") : cp);
+            cmd.add("io.github.camelmqttbridge.runner.BridgeMain");
+        }
+        cmd.add("--routes");
+        cmd.add(routes.toString());
+        cmd.add("--status-interval");
+        cmd.add("1");
+        properties.forEach((k, v) -> cmd.add(k + "=" + v));
+        process = ChildProcess.start("the bridge", new ProcessBuilder(cmd).directory(directory.toFile()), log(),
+                this::readOutputLine);
+        process.awaitReady("print that its routes started", START_TIMEOUT, () -> started);
+        return this;
+    }
+
+    /** The real route files, unchanged, in a folder of their own (the runner loads all *.yaml of a folder). */
+    private Path copyRouteFiles() {
+        Path routes = directory.resolve("routes");
         try {
-            Files.createDirectories(directory);
-            Path routes = directory.resolve("routes");
             Files.createDirectories(routes);
-            // the real route files, unchanged, in a folder of their own (the runner loads all *.yaml of a folder)
             for (String name : routeFiles) {
                 Files.copy(Reliability.routesDir().resolve(name), routes.resolve(name),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-Xmx256m");
-            cmd.add("-XX:+UseSerialGC");
-            cmd.add("-XX:TieredStopAtLevel=1");
-            Path jar = Reliability.runnerJar();
-            if (Files.isRegularFile(jar)) {
-                cmd.add("-jar");
-                cmd.add(jar.toString());
-            } else {
-                // e.g. `mvn test` without the package phase: the runner's classes from the test class path
-                cmd.add("-cp");
-                String cp = System.getProperty("surefire.test.class.path");
-                cmd.add(cp == null ? System.getProperty("java.class.path") : cp);
-                cmd.add("io.github.camelmqttbridge.runner.BridgeMain");
-            }
-            cmd.add("--routes");
-            cmd.add(routes.toString());
-            cmd.add("--status-interval");
-            cmd.add("1");
-            properties.forEach((k, v) -> cmd.add(k + "=" + v));
-            process = new ProcessBuilder(cmd).directory(directory.toFile()).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the bridge", e);
+            throw new UncheckedIOException("cannot copy the bridge's route files into " + routes, e);
         }
-        Process p = process;
-        Thread reader = new Thread(() -> pump(p), "bridge-output-" + starts);
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!started) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the bridge exited with " + p.exitValue() + " while starting:\n" + tail(40));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the bridge did not start within 60 s:\n" + tail(40));
-            }
-            sleep(50);
-        }
-        return this;
+        return routes;
     }
 
-    private void pump(Process p) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-             PrintWriter out = new PrintWriter(Files.newBufferedWriter(log(), StandardCharsets.UTF_8,
-                     StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
-            out.println("---- start " + starts + " (pid " + p.pid() + ") ----");
-            String line;
-            while ((line = in.readLine()) != null) {
-                out.println(line);
-                out.flush();
-                if (line.startsWith("camel-mqtt-bridge: started")) {
-                    started = true;
-                }
-                Matcher m = STATUS.matcher(line);
-                if (m.find()) {
-                    statusLines.incrementAndGet();
-                    maxInflight.accumulateAndGet(Long.parseLong(m.group(3)), Math::max);
-                    lastAcked.set(Long.parseLong(m.group(4)));
-                    peakRssKb.accumulateAndGet(rssKb(p.pid()), Math::max);
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
+    private void readOutputLine(String line) {
+        if (line.startsWith("camel-mqtt-bridge: started")) {
+            started = true;
+        }
+        Matcher m = STATUS.matcher(line);
+        if (m.find()) {
+            statusLines.incrementAndGet();
+            maxInflight.accumulateAndGet(Long.parseLong(m.group(3)), Math::max);
+            lastAcked.set(Long.parseLong(m.group(4)));
+            // status lines come a second after the start, long after `process` holds this child
+            peakRssKb.accumulateAndGet(rssKb(pid()), Math::max);
         }
     }
 
@@ -159,32 +137,27 @@ final class BridgeProcess implements AutoCloseable {
 
     /** SIGKILL, like kill -9: no shutdown hook, nothing flushed, nothing acked. */
     void kill() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
-            waitFor(p);
+        ChildProcess p = process;
+        if (p != null) {
+            p.kill();
         }
     }
 
-    /** SIGTERM: the runner's clean shutdown (in-flight exchanges finish and are acked). */
+    /** SIGTERM: the runner's clean shutdown (in-flight exchanges finish and are acked); SIGKILL after 40 s. */
     void stop() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroy();
-            if (!waitFor(p)) {
-                p.destroyForcibly();
-                waitFor(p);
-            }
+        ChildProcess p = process;
+        if (p != null) {
+            p.stop(STOP_TIMEOUT);
         }
     }
 
     boolean isAlive() {
-        Process p = process;
+        ChildProcess p = process;
         return p != null && p.isAlive();
     }
 
     long pid() {
-        Process p = process;
+        ChildProcess p = process;
         return p == null ? -1 : p.pid();
     }
 
@@ -205,15 +178,7 @@ final class BridgeProcess implements AutoCloseable {
     }
 
     String tail(int lines) {
-        try {
-            if (!Files.exists(log())) {
-                return "";
-            }
-            List<String> all = Files.readAllLines(log(), StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + log() + ")";
-        }
+        return ChildProcess.tail(log(), lines);
     }
 
     /** Lines of the bridge's output that contain {@code text}. */
@@ -228,20 +193,6 @@ final class BridgeProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(killOnExit);
-        } catch (IllegalStateException shuttingDown) {
-            // fine
-        }
-    }
-
-    private static boolean waitFor(Process p) {
-        try {
-            return p.waitFor(40, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     static void sleep(long millis) {

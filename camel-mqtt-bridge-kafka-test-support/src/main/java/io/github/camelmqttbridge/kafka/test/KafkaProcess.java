@@ -2,9 +2,6 @@ package io.github.camelmqttbridge.kafka.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +10,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import io.github.camelmqttbridge.testsupport.ChildProcess;
+import io.github.camelmqttbridge.testsupport.FreePorts;
+import io.github.camelmqttbridge.testsupport.PortProbe;
 
 /**
  * A real single-node KRaft Kafka (combined broker + controller) as a <em>child JVM</em>, so that a test can stop
@@ -44,8 +44,7 @@ public final class KafkaProcess implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String heap;
-    private final Thread killOnExit;
-    private volatile Process process;
+    private volatile ChildProcess process;
     private boolean formatted;
 
     private KafkaProcess(Path directory, int port, int controllerPort, String heap) {
@@ -54,8 +53,6 @@ public final class KafkaProcess implements AutoCloseable {
         this.controllerPort = controllerPort;
         this.heap = heap;
         this.config = directory.resolve("server.properties");
-        this.killOnExit = new Thread(this::kill, "kafka-process-killer-" + port);
-        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /** A node on two free ports of 127.0.0.1 with its data in a new temporary directory; not started yet. */
@@ -67,10 +64,10 @@ public final class KafkaProcess implements AutoCloseable {
     public static KafkaProcess create(String maxHeap) {
         try {
             Path directory = Files.createTempDirectory("kafka-process-");
-            int port = freePort();
-            int controller = freePort();
+            int port = FreePorts.find();
+            int controller = FreePorts.find();
             while (controller == port) {
-                controller = freePort();
+                controller = FreePorts.find();
             }
             KafkaProcess kafka = new KafkaProcess(directory, port, controller, maxHeap);
             kafka.writeConfig();
@@ -97,13 +94,13 @@ public final class KafkaProcess implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        Process p = process;
+        ChildProcess p = process;
         return p != null && p.isAlive();
     }
 
     /** The child's process id, or -1 when it does not run. */
     public long pid() {
-        Process p = process;
+        ChildProcess p = process;
         return p != null && p.isAlive() ? p.pid() : -1;
     }
 
@@ -124,62 +121,39 @@ public final class KafkaProcess implements AutoCloseable {
             }
             formatted = true;
         }
-        try {
-            process = new ProcessBuilder(command(List.of("kafka.Kafka", config.toString())))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run the Kafka child JVM", e);
-        }
-        awaitReady();
+        process = ChildProcess.start("Kafka", new ProcessBuilder(command(List.of("kafka.Kafka", config.toString()))),
+                logFile());
+        process.awaitReady("get ready on " + bootstrapServers(), START_TIMEOUT,
+                () -> PortProbe.accepts(port) && KafkaReadiness.brokerReady(bootstrapServers()));
         return this;
     }
 
     /** SIGTERM: Kafka's controlled shutdown; SIGKILL if it did not end within 30 s. */
     public synchronized void stop() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroy();
-            if (!waitFor(p, STOP_TIMEOUT)) {
-                p.destroyForcibly();
-                waitFor(p, STOP_TIMEOUT);
-            }
+        ChildProcess p = process;
+        if (p != null) {
+            p.stop(STOP_TIMEOUT);
         }
         awaitPortFree();
     }
 
     /** SIGKILL: no controlled shutdown, the log is recovered on the next start. */
     public void kill() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
-            waitFor(p, STOP_TIMEOUT);
+        ChildProcess p = process;
+        if (p != null) {
+            p.kill();
         }
     }
 
     /** The last lines of the child's output, for failure messages. */
     public String tail(int lines) {
-        try {
-            if (!Files.exists(logFile())) {
-                return "";
-            }
-            List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + logFile() + ": " + e + ")";
-        }
+        return ChildProcess.tail(logFile(), lines);
     }
 
     /** Stops the child and deletes its data. */
     @Override
     public void close() {
         stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(killOnExit);
-        } catch (IllegalStateException shuttingDown) {
-            // nothing to remove then
-        }
         try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
@@ -250,62 +224,21 @@ public final class KafkaProcess implements AutoCloseable {
         return cp;
     }
 
+    /** Runs a Kafka tool to its end; its exit code, or -1 if it did not end within 60 s (then it is killed). */
     private int runToEnd(List<String> mainAndArgs) {
-        try {
-            Process p = new ProcessBuilder(command(mainAndArgs)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-            if (!p.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            return p.exitValue();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + mainAndArgs.get(0), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ChildProcess tool = ChildProcess.start("Kafka " + mainAndArgs.get(0),
+                new ProcessBuilder(command(mainAndArgs)), logFile());
+        if (!tool.awaitExit(START_TIMEOUT)) {
+            tool.kill();
             return -1;
         }
-    }
-
-    private void awaitReady() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Process p = process;
-            if (!p.isAlive()) {
-                throw new IllegalStateException("Kafka exited with " + p.exitValue() + " while starting\n" + tail(60));
-            }
-            if (accepts(port) && KafkaReadiness.brokerReady(bootstrapServers())) {
-                return;
-            }
-            sleep(250);
-        }
-        kill();
-        throw new IllegalStateException("Kafka did not get ready on " + bootstrapServers() + " within "
-                + START_TIMEOUT.toSeconds() + " s\n" + tail(60));
+        return tool.exitCode();
     }
 
     private void awaitPortFree() {
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline && accepts(port)) {
+        while (System.nanoTime() < deadline && PortProbe.accepts(port)) {
             sleep(100);
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean waitFor(Process p, Duration timeout) {
-        try {
-            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -315,14 +248,6 @@ public final class KafkaProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
         }
     }
 

@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+
+import io.github.camelmqttbridge.testsupport.ChildProcess;
 
 /**
  * The runner as a child JVM, the way a user starts it: {@code java -cp target/classes:target/lib/* BridgeMain}
@@ -26,15 +27,15 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  */
 final class ChildBridge implements AutoCloseable {
 
-    final Process process;
+    final ChildProcess process;
     final Path output;
 
-    private ChildBridge(Process process, Path output) {
+    private ChildBridge(ChildProcess process, Path output) {
         this.process = process;
         this.output = output;
     }
 
-    static ChildBridge start(Path workDir, Map<String, String> env, String... args) throws IOException {
+    static ChildBridge start(Path workDir, Map<String, String> env, String... args) {
         Path classes;
         try {
             classes = Path.of(BridgeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -56,10 +57,14 @@ final class ChildBridge implements AutoCloseable {
                 BridgeMain.class.getName()));
         command.addAll(List.of(args));
         Path output = workDir.resolve("bridge-" + UUID.randomUUID() + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().putAll(env);
-        return new ChildBridge(builder.start(), output);
+        return new ChildBridge(ChildProcess.start("the bridge runner", builder, output), output);
+    }
+
+    /** Returns once the runner printed "ready in"; fails with the end of its output if it exits first. */
+    void awaitReady() {
+        process.awaitReady("print \"ready in\"", Duration.ofSeconds(90), () -> output().contains("ready in"));
     }
 
     String output() {
@@ -71,20 +76,17 @@ final class ChildBridge implements AutoCloseable {
     }
 
     /** SIGTERM, as Ctrl-C or a service manager sends it; returns the exit code. */
-    int terminate(Duration timeout) throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("the bridge did not stop within " + timeout + ":\n" + output());
+    int terminate(Duration timeout) {
+        if (!process.stop(timeout)) {
+            throw new AssertionError("the bridge did not stop within " + timeout.toSeconds()
+                    + " s of SIGTERM (now killed):\n" + output());
         }
-        return process.exitValue();
+        return process.exitCode();
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroyForcibly().waitFor();
-        }
+    public void close() {
+        process.kill();
     }
 
     static boolean mosquittoUp() {
