@@ -565,6 +565,11 @@ public final class MqttClient implements AutoCloseable {
         if (!options.automaticReconnect()) {
             LOG.warn("Connection lost: {}", cause.getMessage());
             state = ConnectionState.DISCONNECTED;
+            // Nothing will send these again unless the application connects again: tell whoever waits for them now
+            // instead of leaving their futures open.
+            flows.subscriptions().failAll(new MqttClientException("Connection of client " + clientId
+                    + " was lost before the broker answered the SUBSCRIBE/UNSUBSCRIBE, and automaticReconnect is off: "
+                    + cause.getMessage(), cause));
             return;
         }
         scheduleReconnect(cause);
