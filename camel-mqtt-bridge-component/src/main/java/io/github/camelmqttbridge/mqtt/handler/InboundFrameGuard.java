@@ -215,7 +215,7 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
     }
 
     private void startProperties() {
-        properties.start(typeName(header), remaining);
+        properties.start(typeName(header), header >> 4, remaining);
         state = State.PROPERTIES;
     }
 

@@ -5,8 +5,9 @@ import io.netty.buffer.ByteBuf;
 /**
  * Checks the raw bytes of one MQTT 5 property block (MQTT 5 section 2.2.2) for {@link InboundFrameGuard}, as they
  * arrive, in pieces of any size: the property length fits the packet, every identifier is known, every value
- * (string and binary lengths included) ends inside the block, variable byte integers have at most 4 bytes, and
- * strings are well-formed UTF-8 without U+0000 (MQTT 1.5.4).
+ * (string and binary lengths included) ends inside the block, variable byte integers have at most 4 bytes,
+ * strings are well-formed UTF-8 without U+0000 (MQTT 1.5.4), the packet type may carry each property, and no
+ * property but User Property and Subscription Identifier appears twice.
  *
  * <p>netty-codec-mqtt gets these wrong: a length past the block makes its replaying decoder wait for (or take)
  * the next packet's bytes, and bad UTF-8 becomes replacement characters. Here a declared length is checked as
@@ -29,44 +30,75 @@ final class PropertyBlockScanner {
     private static final byte[] KINDS = new byte[0x2B];
     private static final String[] NAMES = new String[0x2B];
 
+    // Packet types a broker sends that carry properties (MQTT 5 section 2.1.2).
+    private static final int CONNACK = 2;
+    private static final int PUBLISH = 3;
+    private static final int PUBACK = 4;
+    private static final int PUBREC = 5;
+    private static final int PUBREL = 6;
+    private static final int PUBCOMP = 7;
+    private static final int SUBACK = 9;
+    private static final int UNSUBACK = 11;
+    private static final int DISCONNECT = 14;
+    private static final int AUTH = 15;
+    /** Reason String: every packet with properties a broker sends, but PUBLISH. */
+    private static final int[] WITH_REASON = {CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, DISCONNECT,
+        AUTH};
+    private static final int[] ALL = {CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, DISCONNECT,
+        AUTH};
+
+    /** Per packet type, a bit per property identifier the packet may carry (the table of MQTT 5 section 2.2.2.2). */
+    private static final long[] ALLOWED = new long[16];
+
     static {
-        define(0x01, ONE_BYTE, "Payload Format Indicator");
-        define(0x02, FOUR_BYTES, "Message Expiry Interval");
-        define(0x03, UTF8_STRING, "Content Type");
-        define(0x08, UTF8_STRING, "Response Topic");
-        define(0x09, BINARY, "Correlation Data");
-        define(0x0B, VARIABLE_INTEGER, "Subscription Identifier");
-        define(0x11, FOUR_BYTES, "Session Expiry Interval");
-        define(0x12, UTF8_STRING, "Assigned Client Identifier");
-        define(0x13, TWO_BYTES, "Server Keep Alive");
-        define(0x15, UTF8_STRING, "Authentication Method");
-        define(0x16, BINARY, "Authentication Data");
-        define(0x17, ONE_BYTE, "Request Problem Information");
-        define(0x18, FOUR_BYTES, "Will Delay Interval");
-        define(0x19, ONE_BYTE, "Request Response Information");
-        define(0x1A, UTF8_STRING, "Response Information");
-        define(0x1C, UTF8_STRING, "Server Reference");
-        define(0x1F, UTF8_STRING, "Reason String");
-        define(0x21, TWO_BYTES, "Receive Maximum");
-        define(0x22, TWO_BYTES, "Topic Alias Maximum");
-        define(0x23, TWO_BYTES, "Topic Alias");
-        define(0x24, ONE_BYTE, "Maximum QoS");
-        define(0x25, ONE_BYTE, "Retain Available");
-        define(0x26, STRING_PAIR, "User Property");
-        define(0x27, FOUR_BYTES, "Maximum Packet Size");
-        define(0x28, ONE_BYTE, "Wildcard Subscription Available");
-        define(0x29, ONE_BYTE, "Subscription Identifier Available");
-        define(0x2A, ONE_BYTE, "Shared Subscription Available");
+        define(0x01, ONE_BYTE, "Payload Format Indicator", PUBLISH);
+        define(0x02, FOUR_BYTES, "Message Expiry Interval", PUBLISH);
+        define(0x03, UTF8_STRING, "Content Type", PUBLISH);
+        define(0x08, UTF8_STRING, "Response Topic", PUBLISH);
+        define(0x09, BINARY, "Correlation Data", PUBLISH);
+        define(0x0B, VARIABLE_INTEGER, "Subscription Identifier", PUBLISH);
+        define(0x11, FOUR_BYTES, "Session Expiry Interval", CONNACK, DISCONNECT);
+        define(0x12, UTF8_STRING, "Assigned Client Identifier", CONNACK);
+        define(0x13, TWO_BYTES, "Server Keep Alive", CONNACK);
+        define(0x15, UTF8_STRING, "Authentication Method", CONNACK, AUTH);
+        define(0x16, BINARY, "Authentication Data", CONNACK, AUTH);
+        define(0x17, ONE_BYTE, "Request Problem Information"); // CONNECT only: never from a broker
+        define(0x18, FOUR_BYTES, "Will Delay Interval"); // will properties only
+        define(0x19, ONE_BYTE, "Request Response Information"); // CONNECT only
+        define(0x1A, UTF8_STRING, "Response Information", CONNACK);
+        define(0x1C, UTF8_STRING, "Server Reference", CONNACK, DISCONNECT);
+        define(0x1F, UTF8_STRING, "Reason String", WITH_REASON);
+        define(0x21, TWO_BYTES, "Receive Maximum", CONNACK);
+        define(0x22, TWO_BYTES, "Topic Alias Maximum", CONNACK);
+        define(0x23, TWO_BYTES, "Topic Alias", PUBLISH);
+        define(0x24, ONE_BYTE, "Maximum QoS", CONNACK);
+        define(0x25, ONE_BYTE, "Retain Available", CONNACK);
+        define(0x26, STRING_PAIR, "User Property", ALL);
+        define(0x27, FOUR_BYTES, "Maximum Packet Size", CONNACK);
+        define(0x28, ONE_BYTE, "Wildcard Subscription Available", CONNACK);
+        define(0x29, ONE_BYTE, "Subscription Identifier Available", CONNACK);
+        define(0x2A, ONE_BYTE, "Shared Subscription Available", CONNACK);
     }
 
-    private static void define(int id, byte kind, String name) {
+    private static void define(int id, byte kind, String name, int... packetTypes) {
         KINDS[id] = kind;
         NAMES[id] = name;
+        for (int type : packetTypes) {
+            ALLOWED[type] |= 1L << id;
+        }
+    }
+
+    /** Properties that may appear more than once in one block; any other twice is a Protocol Error (2.2.2.2). */
+    private static boolean repeatable(int id) {
+        return id == 0x26 || id == 0x0B; // User Property; Subscription Identifier (PUBLISH)
     }
 
     private final Utf8Check utf8 = new Utf8Check();
     private Step step = Step.DONE;
     private String packetName;
+    private long allowed;
+    /** A bit per property identifier seen in this block. */
+    private long seen;
     /** Bytes left in the packet (while reading the property length) or in the property block (after it). */
     private long left;
     private int lengthShift;
@@ -79,9 +111,14 @@ final class PropertyBlockScanner {
     private boolean secondOfPair;
     private String problem;
 
-    /** Starts on a new property block, the next byte being its property length; {@code packetLeft} counts it. */
-    void start(String packetName, long packetLeft) {
+    /**
+     * Starts on a new property block of a packet of {@code packetType} (the high 4 bits of its first byte), the
+     * next byte being its property length; {@code packetLeft} counts it.
+     */
+    void start(String packetName, int packetType, long packetLeft) {
         this.packetName = packetName;
+        allowed = ALLOWED[packetType & 0x0F];
+        seen = 0;
         left = packetLeft;
         lengthShift = 0;
         length = 0;
@@ -204,6 +241,15 @@ final class PropertyBlockScanner {
             fail("a " + packetName + " with an unknown property identifier 0x" + hex(id), 0);
             return false;
         }
+        if ((allowed & 1L << id) == 0) {
+            fail("a " + packetName + " with the " + property() + ", which MQTT 5 does not allow in a " + packetName, 0);
+            return false;
+        }
+        if ((seen & 1L << id) != 0 && !repeatable(id)) {
+            fail("a " + packetName + " with the " + property() + " more than once", 0);
+            return false;
+        }
+        seen |= 1L << id;
         int smallest = switch (kind) {
             case ONE_BYTE, TWO_BYTES, FOUR_BYTES -> kind;
             case VARIABLE_INTEGER -> 1;

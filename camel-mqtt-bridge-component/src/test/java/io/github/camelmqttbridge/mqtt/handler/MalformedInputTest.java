@@ -245,6 +245,34 @@ class MalformedInputTest {
     }
 
     @Test
+    void propertyThePacketTypeMayNotCarryIsMalformed() {
+        try (EngineHarness h = subscribedToAll()) {
+            // Assigned Client Identifier (0x12) "c": a CONNACK property, never in a PUBLISH
+            h.inbound(publishWithProperties(4, 0x12, 0, 1, 'c'));
+            assertClosedWith(h, 0x81);
+            assertThat(h.connectionsClosed.get(0)).hasMessageContaining(
+                    "PUBLISH with the Assigned Client Identifier property (0x12), which MQTT 5 does not allow in a PUBLISH");
+            assertThat(h.received).isEmpty();
+        }
+    }
+
+    @Test
+    void singleUsePropertyTwiceIsRefusedButUserPropertiesMayRepeat() {
+        try (EngineHarness h = subscribedToAll()) {
+            // two User Properties "k"="v" then the same again: allowed, delivered
+            h.inbound(publishWithProperties(14, 0x26, 0, 1, 'k', 0, 1, 'v', 0x26, 0, 1, 'k', 0, 1, 'v'));
+            assertThat(h.received).hasSize(1);
+            assertThat(h.channel.isOpen()).isTrue();
+            // Payload Format Indicator twice: refused
+            h.inbound(publishWithProperties(4, 0x01, 1, 0x01, 1));
+            assertClosedWith(h, 0x81);
+            assertThat(h.connectionsClosed.get(0))
+                    .hasMessageContaining("PUBLISH with the Payload Format Indicator property (0x01) more than once");
+            assertThat(h.received).hasSize(1);
+        }
+    }
+
+    @Test
     void connackWithNullCharacterInItsReasonStringFailsTheAttempt() {
         try (EngineHarness h = waitingForConnack()) {
             // CONNACK: flags 0, reason 0, properties: Reason String "a\0b"
