@@ -5,6 +5,7 @@ import io.github.camelmqttbridge.benchmarks.Figure;
 import io.github.camelmqttbridge.benchmarks.Progress;
 import io.github.camelmqttbridge.benchmarks.Result;
 import io.github.camelmqttbridge.benchmarks.Scenario;
+import io.github.camelmqttbridge.benchmarks.SequenceCounter;
 import io.github.camelmqttbridge.benchmarks.Stats;
 import io.github.camelmqttbridge.mqtt.client.AckMode;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
@@ -12,7 +13,6 @@ import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
 import io.github.camelmqttbridge.mqtt.client.MqttVersion;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -61,19 +61,9 @@ public final class MachineLimitsScenario implements Scenario {
         for (int qos : new int[] {1, 2}) {
             String group = "broker alone: MQTT 5 QoS " + qos + " subscriber (our engine)";
             config.progress().say("-- limits, " + group);
-            brokerRun(config, qos, config.warmupMessages(), group + " warm-up");
-            List<Double> rates = new ArrayList<>();
-            for (int r = 0; r < config.repeats(); r++) {
-                String error = null;
-                double[] rate = new double[1];
-                error = brokerRun(config, qos, config.bridgeMessages(), group + " run " + (r + 1) + "/" + config.repeats(), rate);
-                if (error != null) {
-                    result.problem(group + ", run " + (r + 1) + ": " + error);
-                } else {
-                    rates.add(rate[0]);
-                }
-            }
-            Stats stats = rates.isEmpty() ? null : Stats.of(rates);
+            brokerRun(config, qos, config.warmupMessages(), group + " warm-up", new double[1]);
+            Stats stats = measured(config, result, group,
+                    (label, rate) -> brokerRun(config, qos, config.bridgeMessages(), label, rate));
             if (stats != null) {
                 if (qos == 1) {
                     Limits.brokerQos1 = stats.median();
@@ -86,17 +76,7 @@ public final class MachineLimitsScenario implements Scenario {
         String group = "Kafka alone: producer acks=all, " + config.payloadSize() + "-byte records";
         config.progress().say("-- limits, " + group);
         kafkaRun(config, 2 * config.warmupMessages(), group + " warm-up", new double[1]);
-        List<Double> rates = new ArrayList<>();
-        for (int r = 0; r < config.repeats(); r++) {
-            double[] rate = new double[1];
-            String error = kafkaRun(config, kafkaRecords, group + " run " + (r + 1) + "/" + config.repeats(), rate);
-            if (error != null) {
-                result.problem(group + ", run " + (r + 1) + ": " + error);
-            } else {
-                rates.add(rate[0]);
-            }
-        }
-        Stats stats = rates.isEmpty() ? null : Stats.of(rates);
+        Stats stats = measured(config, result, group, (label, rate) -> kafkaRun(config, kafkaRecords, label, rate));
         if (stats != null) {
             Limits.kafka = stats.median();
         }
@@ -108,52 +88,48 @@ public final class MachineLimitsScenario implements Scenario {
         return result;
     }
 
-    private static String brokerRun(Config config, int qos, int n, String label) {
-        return brokerRun(config, qos, n, label, new double[1]);
+    /** One measured run: puts its rate in {@code rate[0]}, returns null or what went wrong. */
+    @FunctionalInterface
+    private interface Run {
+        String run(String label, double[] rate);
+    }
+
+    /** R measured runs of one figure; a failed run is reported as a problem and left out of the statistics. */
+    private static Stats measured(Config config, Result result, String group, Run run) {
+        List<Double> rates = new ArrayList<>();
+        for (int r = 0; r < config.repeats(); r++) {
+            double[] rate = new double[1];
+            String error = run.run(group + " run " + (r + 1) + "/" + config.repeats(), rate);
+            if (error != null) {
+                result.problem(group + ", run " + (r + 1) + ": " + error);
+            } else {
+                rates.add(rate[0]);
+            }
+        }
+        return rates.isEmpty() ? null : Stats.of(rates);
     }
 
     private static String brokerRun(Config config, int qos, int n, String label, double[] rateOut) {
         int id = IDS.incrementAndGet();
         String prefix = "bench/limit/" + id;
-        BitSet seen = new BitSet(n);
-        AtomicLong distinct = new AtomicLong();
-        AtomicLong lastReceive = new AtomicLong();
         MqttClient subscriber = new MqttClient(MqttClientOptions.builder().serverUri(config.brokerUri())
                 .clientId("bench-limit-sub-" + id).version(MqttVersion.V5).receiveMaximum(config.window())
                 .maxInflight(config.window()).ackMode(AckMode.AUTO).automaticReconnect(false).build());
         Progress.Tracker tracker = config.progress().track(label + " (received)", n);
+        SequenceCounter received = new SequenceCounter(n, tracker);
         try {
             subscriber.connect().get(30, TimeUnit.SECONDS);
-            subscriber.subscribe(prefix + "/+/+", qos, m -> {
-                int seq = (int) ByteBuffer.wrap(m.payload()).getLong(0);
-                boolean fresh;
-                synchronized (seen) {
-                    fresh = !seen.get(seq);
-                    seen.set(seq);
-                }
-                if (fresh) {
-                    tracker.set(distinct.incrementAndGet());
-                }
-                lastReceive.accumulateAndGet(System.nanoTime(), Math::max);
-            }).get(30, TimeUnit.SECONDS);
+            subscriber.subscribe(prefix + "/+/+", qos, m -> received.accept(m.payload())).get(30, TimeUnit.SECONDS);
             try (LoadPublisher publisher = new LoadPublisher(config.brokerUri(), "bench-limit-src-" + id, config.window())) {
                 long start = System.nanoTime();
                 String error = publisher.publish(prefix, BridgeRun.TOPICS, qos, n, config.payloadSize(), 0,
                         config.stallTimeout(), null);
-                long last = distinct.get();
-                long lastChange = System.nanoTime();
-                while (distinct.get() < n && System.nanoTime() - lastChange < config.stallTimeout().toNanos()) {
-                    Thread.sleep(5);
-                    if (distinct.get() != last) {
-                        last = distinct.get();
-                        lastChange = System.nanoTime();
-                    }
-                }
-                if (distinct.get() < n) {
+                long got = received.awaitAll(n, config.stallTimeout());
+                if (got < n) {
                     tracker.finish("INCOMPLETE");
-                    return (error != null ? error + "; " : "") + "received " + distinct.get() + " of " + n;
+                    return (error != null ? error + "; " : "") + "received " + got + " of " + n;
                 }
-                rateOut[0] = n / ((lastReceive.get() - start) / 1e9);
+                rateOut[0] = n / ((received.lastReceiveNanos() - start) / 1e9);
                 tracker.finish(String.format(Locale.ROOT, "%,.0f msg/s", rateOut[0]));
                 return error;
             }

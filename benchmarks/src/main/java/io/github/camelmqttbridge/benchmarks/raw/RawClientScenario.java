@@ -5,14 +5,15 @@ import io.github.camelmqttbridge.benchmarks.Figure;
 import io.github.camelmqttbridge.benchmarks.Progress;
 import io.github.camelmqttbridge.benchmarks.Result;
 import io.github.camelmqttbridge.benchmarks.Scenario;
+import io.github.camelmqttbridge.benchmarks.SequenceCounter;
 import io.github.camelmqttbridge.benchmarks.Stats;
 import io.github.camelmqttbridge.mqtt.client.MqttVersion;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -202,63 +203,39 @@ public final class RawClientScenario implements Scenario {
             throws Exception {
         URI broker = URI.create(config.brokerUri());
         String topic = "bench/sub/" + id;
-        BitSet seen = new BitSet(n);
-        AtomicLong distinct = new AtomicLong();
-        AtomicLong duplicates = new AtomicLong();
-        AtomicLong lastReceive = new AtomicLong();
         try (ClientDriver subscriber = lib.driver(version); ClientDriver source = Library.OURS.driver(version)) {
             subscriber.connect(broker, "bench-sub-" + lib.shortName() + "-" + id, config.window());
             Progress.Tracker tracker = config.progress().track(label + " (received)", n);
-            subscriber.subscribe(topic, qos, payload -> {
-                int seq = (int) ByteBuffer.wrap(payload).getLong(0);
-                boolean fresh;
-                synchronized (seen) {
-                    fresh = !seen.get(seq);
-                    seen.set(seq);
-                }
-                if (fresh) {
-                    tracker.set(distinct.incrementAndGet());
-                } else {
-                    duplicates.incrementAndGet();
-                }
-                lastReceive.accumulateAndGet(System.nanoTime(), Math::max);
-            });
+            SequenceCounter received = new SequenceCounter(n, tracker);
+            subscriber.subscribe(topic, qos, received::accept);
             source.connect(broker, "bench-src-" + id, config.window());
             Publisher publisher = new Publisher(source, config, null);
             long start = System.nanoTime();
             String stall = publisher.publishAll(topic, qos, n);
             if (stall != null) {
                 tracker.finish("PUBLISHER STALLED");
-                return new RunOutcome(null, distinct.get(), n - distinct.get(), duplicates.get(), publisher.failed.get(),
+                return new RunOutcome(null, received.distinct(), n - received.distinct(), received.duplicates(),
+                        publisher.failed.get(),
                         "the publisher (our engine) " + stall + "; publisher state: " + source.diagnostics()
-                                + "; subscriber received " + distinct.get());
+                                + "; subscriber received " + received.distinct());
             }
             // wait for the rest; give up after a quiet period
-            long idleLimit = TimeUnit.SECONDS.toNanos(idleWait(config, qos));
-            long lastSeen = distinct.get();
-            long lastChange = System.nanoTime();
-            while (distinct.get() < n && System.nanoTime() - lastChange < idleLimit) {
-                pause(10);
-                if (distinct.get() != lastSeen) {
-                    lastSeen = distinct.get();
-                    lastChange = System.nanoTime();
-                }
-            }
+            received.awaitAll(n, Duration.ofSeconds(idleWait(config, qos)));
             noteAnomalies(label + " (subscriber " + lib.label(version) + ")", subscriber);
             noteAnomalies(label + " (publisher, ours)", source);
-            long received = distinct.get();
-            if (received == 0) {
+            long got = received.distinct();
+            if (got == 0) {
                 tracker.finish("NOTHING RECEIVED");
-                return new RunOutcome(null, 0, n, duplicates.get(), publisher.failed.get(),
+                return new RunOutcome(null, 0, n, received.duplicates(), publisher.failed.get(),
                         "subscriber received nothing; state: " + subscriber.diagnostics());
             }
-            double seconds = (lastReceive.get() - start) / 1e9;
-            double rate = received / seconds;
-            tracker.finish(String.format(Locale.ROOT, "%,.0f msg/s, lost %d, dup %d", rate, n - received, duplicates.get()));
-            if (received < n && qos > 0) {
+            double seconds = (received.lastReceiveNanos() - start) / 1e9;
+            double rate = got / seconds;
+            tracker.finish(String.format(Locale.ROOT, "%,.0f msg/s, lost %d, dup %d", rate, n - got, received.duplicates()));
+            if (got < n && qos > 0) {
                 System.out.println("    subscriber state after loss: " + subscriber.diagnostics());
             }
-            return new RunOutcome(rate, received, n - received, duplicates.get(), publisher.failed.get(),
+            return new RunOutcome(rate, got, n - got, received.duplicates(), publisher.failed.get(),
                     publisher.errorText());
         }
     }
