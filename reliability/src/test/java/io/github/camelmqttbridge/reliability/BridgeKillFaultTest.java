@@ -28,8 +28,7 @@ class BridgeKillFaultTest extends FaultTestSupport {
     @ValueSource(ints = {1, 2})
     void bridgeKilledThreeTimesLosesNothing(int qos) throws Exception {
         var kafka = SharedKafka.get();
-        String run = runName("kill", qos);
-        SharedKafka.createTopics(dataTopic(run), dlqTopic(run));
+        String run = kafkaRun("kill", qos);
         int n = messages();
         boolean withFiles = qos == 1; // once to files as well
         List<Duration> recoveries = new ArrayList<>();

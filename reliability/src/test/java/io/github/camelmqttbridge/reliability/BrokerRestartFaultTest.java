@@ -29,8 +29,7 @@ class BrokerRestartFaultTest extends FaultTestSupport {
         org.junit.jupiter.api.Assumptions.assumeTrue(how.equals("sigterm") || Reliability.soak(),
                 "SIGKILL of Mosquitto runs with -Dreliability.soak=true");
         var kafka = SharedKafka.get();
-        String run = runName("broker-" + how, qos);
-        SharedKafka.createTopics(dataTopic(run), dlqTopic(run));
+        String run = kafkaRun("broker-" + how, qos);
         int n = messages();
         Duration down = Duration.ofSeconds(3);
         try (BridgeProcess bridge = kafkaBridge(run, qos, mosquitto.tcpUrl(), kafka.bootstrapServers());

@@ -111,6 +111,13 @@ abstract class FaultTestSupport {
         return run + ".dlq";
     }
 
+    /** A run that bridges to Kafka: its name, with its data and dead letter topics created. */
+    static String kafkaRun(String scenario, int qos) {
+        String run = runName(scenario, qos);
+        SharedKafka.createTopics(dataTopic(run), dlqTopic(run));
+        return run;
+    }
+
     static NumberedPublisher publisher(String run, int qos) {
         return new NumberedPublisher(mosquitto.tcpUrl(), run, qos, WINDOW, DEVICES).rate(rate());
     }

@@ -20,8 +20,7 @@ class KafkaOutageFaultTest extends FaultTestSupport {
     @ValueSource(ints = {1, 2})
     void kafkaStoppedAndStartedAgain(int qos) throws Exception {
         var kafka = SharedKafka.get();
-        String run = runName("kafka-down", qos);
-        SharedKafka.createTopics(dataTopic(run), dlqTopic(run));
+        String run = kafkaRun("kafka-down", qos);
         int n = messages();
         Duration outage = Reliability.outage(Duration.ofSeconds(10), Duration.ofSeconds(30));
         try (BridgeProcess bridge = kafkaBridge(run, qos, mosquitto.tcpUrl(), kafka.bootstrapServers());

@@ -20,8 +20,7 @@ class NetworkCutFaultTest extends FaultTestSupport {
     @ValueSource(ints = {1, 2})
     void pathBlackholedThenRestored(int qos) throws Exception {
         var kafka = SharedKafka.get();
-        String run = runName("netcut", qos);
-        SharedKafka.createTopics(dataTopic(run), dlqTopic(run));
+        String run = kafkaRun("netcut", qos);
         int n = messages();
         Duration cut = Reliability.outage(Duration.ofSeconds(10), Duration.ofSeconds(30));
         try (TcpProxy proxy = TcpProxy.start("127.0.0.1", mosquitto.port());

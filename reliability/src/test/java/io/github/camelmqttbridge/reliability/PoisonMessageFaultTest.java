@@ -26,8 +26,7 @@ class PoisonMessageFaultTest extends FaultTestSupport {
         // the dead letter path does not depend on the QoS: QoS 2 in soak runs only, to keep the default build short
         org.junit.jupiter.api.Assumptions.assumeTrue(qos == 1 || Reliability.soak(), "QoS 2 runs with -Dreliability.soak=true");
         var kafka = SharedKafka.get();
-        String run = runName("poison", qos);
-        SharedKafka.createTopics(dataTopic(run), dlqTopic(run));
+        String run = kafkaRun("poison", qos);
         int n = messages();
         int poison = n / 2;
         try (BridgeProcess bridge = kafkaBridge(run, qos, mosquitto.tcpUrl(), kafka.bootstrapServers());
