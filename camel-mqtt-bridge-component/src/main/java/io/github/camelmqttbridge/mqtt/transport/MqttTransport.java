@@ -12,7 +12,7 @@ import java.net.URI;
  * <pre>
  *   proxy     HttpProxyHandler | Socks5ProxyHandler        (proxy set)
  *   tls       SslHandler, host name verification on         (ssl://, mqtts://, tls://, wss://)
- *   http, ws  HttpClientCodec, HttpObjectAggregator,
+ *   http, ws  HttpClientCodec, HttpObjectAggregator, SubprotocolAnswerFix,
  *             WebSocketClientProtocolHandler, WebSocketFrameCodec   (ws://, wss://)
  *   ready     TransportReadyGate: channelActive for the MQTT handlers once all of the above is up
  *   ...       the MQTT handlers (PipelineAssembler)

@@ -17,6 +17,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,9 +64,10 @@ public final class TransportPath {
             for (Map.Entry<String, String> h : options.webSocket().headers().entrySet()) {
                 headers.add(h.getKey(), h.getValue());
             }
+            List<String> subprotocols = options.webSocket().subprotocolsFor(options.version());
             WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                     .webSocketUri(server.webSocketUri())
-                    .subprotocol(String.join(",", options.webSocket().subprotocolsFor(options.version())))
+                    .subprotocol(String.join(",", subprotocols))
                     .version(WebSocketVersion.V13)
                     .allowExtensions(false)
                     .customHeaders(headers)
@@ -77,6 +79,7 @@ public final class TransportPath {
                     .build();
             p.addLast("http", new HttpClientCodec());
             p.addLast("httpAggregator", new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE));
+            p.addLast("wsSubprotocol", new SubprotocolAnswerFix(subprotocols));
             p.addLast("ws", new WebSocketClientProtocolHandler(config));
             p.addLast("wsFrames", new WebSocketFrameCodec(serverUri));
             last = TransportReadyGate.LastStage.WEBSOCKET;

@@ -74,13 +74,17 @@ class WebSocketFramingTest {
         final Channel server;
 
         ScriptedWebSocketBroker(Script script) throws InterruptedException {
+            this(script, "mqtt");
+        }
+
+        ScriptedWebSocketBroker(Script script, String subprotocols) throws InterruptedException {
             server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                     new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                            .websocketPath("/mqtt").subprotocols("mqtt").build()),
+                                            .websocketPath("/mqtt").subprotocols(subprotocols).build()),
                                     new NotFound(),
                                     new Frames(script));
                         }
@@ -217,6 +221,24 @@ class WebSocketFramingTest {
                 .hasMessageContaining("404");
         assertThat(((MqttTransportException) error).failure()).isEqualTo(MqttTransportException.Failure.WEBSOCKET_HANDSHAKE);
         assertThat(broker.seen.poll(5, TimeUnit.SECONDS)).isEqualTo("http /not-mqtt");
+    }
+
+    @Test
+    void aBrokerThatKnowsOnlyTheOldSubprotocolNameGetsItFromA311Client() throws Exception {
+        ScriptedWebSocketBroker broker = new ScriptedWebSocketBroker((ctx, packetId) -> {
+            byte[] suback = { (byte) 0x90, 3, (byte) (packetId >> 8), (byte) packetId, 0 };
+            ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(concat(suback, publish("o/1", "old name")))));
+        }, "mqttv3.1");
+        MqttClient c = client(options(broker.url("/mqtt"), MqttVersion.V3_1_1));
+        ItSupport.Recorder received = new ItSupport.Recorder(true);
+        c.subscribe("o/#", 0, received);
+        await(c.connect());
+        await().atMost(ItSupport.TIMEOUT).until(() -> received.messages.size() == 1);
+
+        // MQTT 5 offers "mqtt" only (the old name belongs to MQTT 3.1): this broker does not speak it
+        MqttClient v5 = client(options(broker.url("/mqtt"), MqttVersion.V5).automaticReconnect(false));
+        assertThat(failure(v5.connect())).isInstanceOf(MqttTransportException.class)
+                .hasMessageContaining("Invalid subprotocol");
     }
 
     @Test
