@@ -40,18 +40,20 @@ import org.apache.kafka.common.security.scram.internals.ScramSaslServer;
  * (AUTH 0x19). Users and passwords can change while it runs. The user {@value #IMPOSTOR} is accepted with a forged
  * server signature, as a broker that does not know the password would have to.
  */
-final class HiveMqScramBroker implements AutoCloseable {
+public final class HiveMqScramBroker implements AutoCloseable {
 
-    static final String IMPOSTOR = "impostor";
+    public static final String IMPOSTOR = "impostor";
 
     private final EmbeddedHiveMQ hivemq;
     private final int port;
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
     private final Map<String, SaslServer> exchanges = new ConcurrentHashMap<>();
     /** What the broker saw, e.g. "connect SCRAM-SHA-256 alice", "reauth alice", "failed alice: ...". */
-    final List<String> events = new CopyOnWriteArrayList<>();
+    public final List<String> events = new CopyOnWriteArrayList<>();
+    /** Client ids whose CONNECT carried a password (with SCRAM it must not). */
+    public final List<String> connectsWithPassword = new CopyOnWriteArrayList<>();
 
-    HiveMqScramBroker(Path dir) throws Exception {
+    public HiveMqScramBroker(Path dir) throws Exception {
         port = FreePorts.find();
         Path conf = Files.createDirectories(dir.resolve("hivemq-conf"));
         Files.writeString(conf.resolve("config.xml"), """
@@ -81,11 +83,11 @@ final class HiveMqScramBroker implements AutoCloseable {
         hivemq.start().join();
     }
 
-    String url() {
+    public String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    void user(String name, String password) {
+    public void user(String name, String password) {
         passwords.put(name, password);
     }
 
@@ -101,6 +103,9 @@ final class HiveMqScramBroker implements AutoCloseable {
         @Override
         public void onConnect(EnhancedAuthConnectInput input, EnhancedAuthOutput output) {
             String clientId = input.getClientInformation().getClientId();
+            if (input.getConnectPacket().getPassword().isPresent()) {
+                connectsWithPassword.add(clientId);
+            }
             Optional<String> method = input.getConnectPacket().getAuthenticationMethod();
             byte[] data = bytes(input.getConnectPacket().getAuthenticationData());
             begin(clientId, method.orElse(null), data, output, "connect");
