@@ -71,6 +71,8 @@ class WebSocketFramingTest {
     /** Accepts the WebSocket upgrade on /mqtt with subprotocol mqtt, answers CONNECT and SUBSCRIBE, then plays. */
     private final class ScriptedWebSocketBroker {
         final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        /** Headers of every upgrade request, as "name: value". */
+        final List<String> upgradeHeaders = new CopyOnWriteArrayList<>();
         final Channel server;
 
         ScriptedWebSocketBroker(Script script) throws InterruptedException {
@@ -83,6 +85,16 @@ class WebSocketFramingTest {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                    new io.netty.channel.ChannelInboundHandlerAdapter() {
+                                        @Override
+                                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                            if (msg instanceof FullHttpRequest request) {
+                                                request.headers().forEach(h -> upgradeHeaders.add(h.getKey() + ": "
+                                                        + h.getValue()));
+                                            }
+                                            ctx.fireChannelRead(msg);
+                                        }
+                                    },
                                     new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                             .websocketPath("/mqtt").subprotocols(subprotocols).build()),
                                     new NotFound(),
@@ -239,6 +251,24 @@ class WebSocketFramingTest {
         MqttClient v5 = client(options(broker.url("/mqtt"), MqttVersion.V5).automaticReconnect(false));
         assertThat(failure(v5.connect())).isInstanceOf(MqttTransportException.class)
                 .hasMessageContaining("Invalid subprotocol");
+    }
+
+    @Test
+    void customHeadersGoWithTheUpgradeButNotIntoTheLog() throws Exception {
+        ScriptedWebSocketBroker broker = new ScriptedWebSocketBroker((ctx, packetId) -> { });
+        String token = "Bearer eyJ-9d3f1c-secret";
+        StringBuilder seen = new StringBuilder();
+        try (io.github.camelmqttbridge.mqtt.fuzz.LogCapture logs = io.github.camelmqttbridge.mqtt.fuzz.LogCapture.everything()) {
+            MqttClient c = client(options(broker.url("/mqtt"), MqttVersion.V3_1_1)
+                    .webSocket(WebSocketOptions.of(List.of(), java.util.Map.of("Authorization", token))));
+            await(c.connect());
+            seen.append(c).append(c.options()).append(c.options().webSocket());
+            c.close();
+            logs.lines().forEach(l -> seen.append(l.all()).append('\n'));
+            assertThat(logs.lines()).isNotEmpty();
+        }
+        assertThat(broker.upgradeHeaders).contains("Authorization: " + token, "sec-websocket-protocol: mqtt,mqttv3.1");
+        assertThat(seen.toString()).doesNotContain("eyJ-9d3f1c-secret");
     }
 
     @Test
