@@ -1,5 +1,8 @@
 package io.github.camelmqttbridge.component;
 
+import io.github.camelmqttbridge.mqtt.auth.CredentialsProvider;
+import io.github.camelmqttbridge.mqtt.auth.EnhancedAuthenticator;
+import java.util.Map;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
@@ -15,8 +18,10 @@ public class MqttBridgeConfiguration implements Cloneable {
 
     // ---- common ----
     @UriParam(defaultValue = "tcp://localhost:1883", label = "common",
-            description = "The URL of the MQTT broker: tcp://host:port or ssl://host:port. A comma-separated list means"
-                    + " fail-over: the servers are tried in the given order.")
+            description = "The URL of the MQTT broker: tcp://host:port, ssl://host:port (TLS), ws://host:port/path or"
+                    + " wss://host:port/path (MQTT over WebSocket, e.g. wss://broker:443/mqtt; path /mqtt when none is"
+                    + " given; wss uses the same TLS options as ssl). A comma-separated list means fail-over: the"
+                    + " servers are tried in the given order.")
     private String brokerUrl = "tcp://localhost:1883";
     @UriParam(label = "common",
             description = "MQTT client identifier; must be unique per broker. When not set a random one is generated"
@@ -170,6 +175,57 @@ public class MqttBridgeConfiguration implements Cloneable {
     @UriParam(defaultValue = "true", label = "security",
             description = "Whether the broker's TLS certificate must match its host name. Switch off only for tests.")
     private boolean hostnameVerification = true;
+    @UriParam(label = "security",
+            description = "MQTT 5 enhanced authentication method (sent in CONNECT as Authentication Method). SCRAM-SHA-256"
+                    + " and SCRAM-SHA-512 are built in and use userName and password: the password is then never sent"
+                    + " to the broker, and the broker must prove it knows it (its server signature is checked). Any"
+                    + " other method needs an enhancedAuthenticator bean. Needs protocolVersion=5.")
+    private String authMethod;
+    @UriParam(label = "security",
+            description = "MQTT 5 enhanced authentication: a bean (#bean:name or #name) implementing"
+                    + " io.github.camelmqttbridge.mqtt.auth.EnhancedAuthenticator - the method name, the initial data,"
+                    + " the answer to each AUTH challenge of the broker and the check of its final data. Used at every"
+                    + " connect and re-authentication.")
+    private EnhancedAuthenticator enhancedAuthenticator;
+    @UriParam(defaultValue = "0", label = "security",
+            description = "MQTT 5 enhanced authentication: re-authenticate the live connection (AUTH 0x19) every so"
+                    + " many milliseconds, e.g. before a token the authenticator presents expires. 0 (default): never.")
+    private long reauthenticateInterval;
+    @UriParam(label = "security",
+            description = "A bean (#bean:name or #name) implementing io.github.camelmqttbridge.mqtt.auth.CredentialsProvider:"
+                    + " asked for user name and password (or token) before every connection attempt, so an expiring"
+                    + " token is renewed on each (re)connect. Replaces userName and password. Called off the network"
+                    + " thread; may block briefly (bounded by connectionTimeout).")
+    private CredentialsProvider credentialsProvider;
+
+    // ---- proxy ----
+    @UriParam(defaultValue = "none", enums = "none,http,socks5,system", label = "proxy",
+            description = "Reach the broker through a proxy, for every URL scheme (tcp, ssl, ws, wss). none: directly."
+                    + " http: an HTTP proxy that tunnels with CONNECT (Basic credentials). socks5: a SOCKS5 proxy (user"
+                    + " name / password). system: the JVM's proxy settings per broker - socksProxyHost/socksProxyPort"
+                    + " (as for any Java socket), else https.proxyHost/https.proxyPort, honouring http.nonProxyHosts and"
+                    + " java.net.useSystemProxies; credentials from proxyUserName/proxyPassword, else"
+                    + " java.net.socks.username/password (SOCKS), else the default java.net.Authenticator.")
+    private String proxyType = "none";
+    @UriParam(label = "proxy", description = "Host name of the proxy (proxyType http or socks5).")
+    private String proxyHost;
+    @UriParam(label = "proxy", description = "Port of the proxy (proxyType http or socks5).")
+    private int proxyPort;
+    @UriParam(label = "proxy,security", secret = true, description = "User name for the proxy.")
+    private String proxyUserName;
+    @UriParam(label = "proxy,security", secret = true, description = "Password for the proxy.")
+    private String proxyPassword;
+
+    // ---- WebSocket ----
+    @UriParam(label = "advanced",
+            description = "ws:// and wss:// only: extra HTTP headers of the WebSocket upgrade request (e.g. an"
+                    + " Authorization header a gateway wants), as a Map bean. Values are never logged.")
+    private Map<String, String> customWebSocketHeaders;
+    @UriParam(label = "advanced",
+            description = "ws:// and wss:// only: the WebSocket subprotocols to offer, comma-separated, in order of"
+                    + " preference. Default (empty): mqtt for MQTT 5; mqtt,mqttv3.1 for MQTT 3.1.1 (older brokers know"
+                    + " only the second name).")
+    private String webSocketSubprotocols;
 
     public MqttBridgeConfiguration copy() {
         try {
@@ -198,7 +254,8 @@ public class MqttBridgeConfiguration implements Cloneable {
         return "MqttBridgeConfiguration[brokerUrl=" + brokerUrl + ", clientId=" + clientId + ", protocolVersion="
                 + protocolVersion + ", qos=" + qos + ", cleanStart=" + cleanStart + ", ackMode=" + ackMode
                 + ", userName=" + (userName == null ? "none" : "******") + ", password="
-                + (password == null ? "none" : "******") + "]";
+                + (password == null ? "none" : "******") + ", authMethod=" + authMethod + ", proxyType=" + proxyType
+                + (proxyPassword == null ? "" : ", proxyPassword=******") + "]";
     }
 
     // ---- getters / setters ----
@@ -505,5 +562,93 @@ public class MqttBridgeConfiguration implements Cloneable {
 
     public void setHostnameVerification(boolean hostnameVerification) {
         this.hostnameVerification = hostnameVerification;
+    }
+
+    public String getAuthMethod() {
+        return authMethod;
+    }
+
+    public void setAuthMethod(String authMethod) {
+        this.authMethod = authMethod;
+    }
+
+    public EnhancedAuthenticator getEnhancedAuthenticator() {
+        return enhancedAuthenticator;
+    }
+
+    public void setEnhancedAuthenticator(EnhancedAuthenticator enhancedAuthenticator) {
+        this.enhancedAuthenticator = enhancedAuthenticator;
+    }
+
+    public long getReauthenticateInterval() {
+        return reauthenticateInterval;
+    }
+
+    public void setReauthenticateInterval(long reauthenticateInterval) {
+        this.reauthenticateInterval = reauthenticateInterval;
+    }
+
+    public CredentialsProvider getCredentialsProvider() {
+        return credentialsProvider;
+    }
+
+    public void setCredentialsProvider(CredentialsProvider credentialsProvider) {
+        this.credentialsProvider = credentialsProvider;
+    }
+
+    public String getProxyType() {
+        return proxyType;
+    }
+
+    public void setProxyType(String proxyType) {
+        this.proxyType = proxyType;
+    }
+
+    public String getProxyHost() {
+        return proxyHost;
+    }
+
+    public void setProxyHost(String proxyHost) {
+        this.proxyHost = proxyHost;
+    }
+
+    public int getProxyPort() {
+        return proxyPort;
+    }
+
+    public void setProxyPort(int proxyPort) {
+        this.proxyPort = proxyPort;
+    }
+
+    public String getProxyUserName() {
+        return proxyUserName;
+    }
+
+    public void setProxyUserName(String proxyUserName) {
+        this.proxyUserName = proxyUserName;
+    }
+
+    public String getProxyPassword() {
+        return proxyPassword;
+    }
+
+    public void setProxyPassword(String proxyPassword) {
+        this.proxyPassword = proxyPassword;
+    }
+
+    public Map<String, String> getCustomWebSocketHeaders() {
+        return customWebSocketHeaders;
+    }
+
+    public void setCustomWebSocketHeaders(Map<String, String> customWebSocketHeaders) {
+        this.customWebSocketHeaders = customWebSocketHeaders;
+    }
+
+    public String getWebSocketSubprotocols() {
+        return webSocketSubprotocols;
+    }
+
+    public void setWebSocketSubprotocols(String webSocketSubprotocols) {
+        this.webSocketSubprotocols = webSocketSubprotocols;
     }
 }

@@ -1,9 +1,13 @@
 package io.github.camelmqttbridge.component;
 
+import io.github.camelmqttbridge.mqtt.auth.EnhancedAuthenticator;
+import io.github.camelmqttbridge.mqtt.auth.ScramAuthenticator;
 import io.github.camelmqttbridge.mqtt.client.AckMode;
 import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
 import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.client.ProxyOptions;
 import io.github.camelmqttbridge.mqtt.client.TlsOptions;
+import io.github.camelmqttbridge.mqtt.client.WebSocketOptions;
 import io.github.camelmqttbridge.mqtt.client.Will;
 import io.github.camelmqttbridge.mqtt.session.FileSessionStore;
 import io.github.camelmqttbridge.mqtt.session.MemorySessionStore;
@@ -13,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -166,9 +171,20 @@ public class MqttBridgeEndpoint extends DefaultEndpoint {
         if (c.getUserName() != null) {
             b.userName(c.getUserName());
         }
-        if (c.getPassword() != null) {
+        EnhancedAuthenticator authenticator = enhancedAuthenticator(c);
+        // With SCRAM the password proves itself in the AUTH exchange: it must not travel in CONNECT as well.
+        boolean passwordStaysLocal = authenticator instanceof ScramAuthenticator;
+        if (c.getPassword() != null && !passwordStaysLocal) {
             b.password(c.getPassword().getBytes(StandardCharsets.UTF_8));
         }
+        b.enhancedAuthenticator(authenticator)
+                .reauthenticateInterval(Duration.ofMillis(Math.max(0, c.getReauthenticateInterval())))
+                .credentialsProvider(c.getCredentialsProvider())
+                .proxy(ProxyOptions.of(ProxyOptions.Type.parse(c.getProxyType()), c.getProxyHost(), c.getProxyPort(),
+                        blankToNull(c.getProxyUserName()),
+                        c.getProxyPassword() == null ? null : c.getProxyPassword().toCharArray()))
+                .webSocket(WebSocketOptions.of(split(c.getWebSocketSubprotocols()),
+                        c.getCustomWebSocketHeaders() == null ? Map.of() : c.getCustomWebSocketHeaders()));
         if (c.getWillTopic() != null && !c.getWillTopic().isBlank()) {
             byte[] payload = c.getWillPayload() == null ? new byte[0] : c.getWillPayload().getBytes(StandardCharsets.UTF_8);
             b.will(new Will(c.getWillTopic(), payload, c.getWillQos(), c.isWillRetained(), c.getWillDelayInterval(), null));
@@ -189,5 +205,45 @@ public class MqttBridgeEndpoint extends DefaultEndpoint {
             default -> throw new IllegalArgumentException("Unknown persistence '" + c.getPersistence() + "': use memory or file");
         }
         return b.build();
+    }
+
+    /** The enhancedAuthenticator bean, or the built-in SCRAM for authMethod=SCRAM-SHA-256/512, or null. */
+    private EnhancedAuthenticator enhancedAuthenticator(MqttBridgeConfiguration c) {
+        String method = blankToNull(c.getAuthMethod());
+        EnhancedAuthenticator bean = c.getEnhancedAuthenticator();
+        if (bean != null) {
+            if (method != null && !method.trim().equals(bean.method())) {
+                throw new IllegalArgumentException("authMethod=" + method + " does not match the enhancedAuthenticator"
+                        + " bean's method " + bean.method() + ": set one of them");
+            }
+            return bean;
+        }
+        if (method == null) {
+            return null;
+        }
+        if (!ScramAuthenticator.isScram(method)) {
+            throw new IllegalArgumentException("authMethod=" + method + " needs an enhancedAuthenticator bean; built in"
+                    + " are SCRAM-SHA-256 and SCRAM-SHA-512");
+        }
+        if (c.getUserName() == null || c.getPassword() == null) {
+            throw new IllegalArgumentException("authMethod=" + method + " needs userName and password");
+        }
+        return ScramAuthenticator.forMethod(method, c.getUserName(), c.getPassword().toCharArray());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static List<String> split(String commaSeparated) {
+        List<String> parts = new ArrayList<>();
+        if (commaSeparated != null) {
+            for (String part : commaSeparated.split(",")) {
+                if (!part.isBlank()) {
+                    parts.add(part.trim());
+                }
+            }
+        }
+        return parts;
     }
 }

@@ -89,7 +89,8 @@ class BundleManifestTest {
     void exportsThePublicApiWithAVersion() {
         Map<String, Map<String, String>> exports = clauses(header("Export-Package"));
         assertThat(exports).containsKeys("io.github.camelmqttbridge.component",
-                "io.github.camelmqttbridge.mqtt.client", "io.github.camelmqttbridge.mqtt.session",
+                "io.github.camelmqttbridge.mqtt.client", "io.github.camelmqttbridge.mqtt.auth",
+                "io.github.camelmqttbridge.mqtt.session",
                 "io.github.camelmqttbridge.mqtt.topic", "io.github.camelmqttbridge.mqtt.reason");
         exports.forEach((pkg, attributes) -> assertThat(attributes.get("version")).as("version of exported " + pkg)
                 .matches("\\d+\\.\\d+\\.\\d+"));
@@ -109,7 +110,10 @@ class BundleManifestTest {
     void importsCamelNettyAndSlf4jWithRangesKarafCanResolve() {
         Map<String, Map<String, String>> imports = clauses(header("Import-Package"));
         assertThat(imports).containsKeys("org.apache.camel", "org.apache.camel.spi", "org.apache.camel.support",
-                "io.netty.handler.codec.mqtt", "io.netty.channel", "io.netty.buffer", "org.slf4j");
+                "io.netty.handler.codec.mqtt", "io.netty.channel", "io.netty.buffer", "org.slf4j",
+                // ws:// and wss:// (netty-codec-http), HTTP CONNECT and SOCKS5 proxies (netty-handler-proxy)
+                "io.netty.handler.codec.http", "io.netty.handler.codec.http.websocketx", "io.netty.handler.proxy",
+                "io.netty.resolver");
         imports.forEach((pkg, attributes) -> {
             String version = attributes.get("version");
             if (pkg.startsWith("org.apache.camel")) {

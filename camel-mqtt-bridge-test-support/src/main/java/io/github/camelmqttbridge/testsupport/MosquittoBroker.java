@@ -41,14 +41,19 @@ public final class MosquittoBroker implements AutoCloseable {
     private final Path configFile;
     private final int port;
     private final int tlsPort;
+    private final int webSocketPort;
+    private final int secureWebSocketPort;
     private volatile ChildProcess process;
 
-    private MosquittoBroker(Path binary, Path directory, Path configFile, int port, int tlsPort) {
+    private MosquittoBroker(Path binary, Path directory, Path configFile, int port, int tlsPort, int webSocketPort,
+            int secureWebSocketPort) {
         this.binary = binary;
         this.directory = directory;
         this.configFile = configFile;
         this.port = port;
         this.tlsPort = tlsPort;
+        this.webSocketPort = webSocketPort;
+        this.secureWebSocketPort = secureWebSocketPort;
     }
 
     public static Builder builder() {
@@ -66,6 +71,59 @@ public final class MosquittoBroker implements AutoCloseable {
             throw new IllegalStateException("This broker has no TLS listener; build it with tls(...)");
         }
         return tlsPort;
+    }
+
+    /** Port of the MQTT-over-WebSocket listener; fails if the broker was built without {@link Builder#webSockets}. */
+    public int webSocketPort() {
+        if (webSocketPort == 0) {
+            throw new IllegalStateException("This broker has no WebSocket listener; build it with webSockets()");
+        }
+        return webSocketPort;
+    }
+
+    /** Port of the WebSocket listener over TLS; needs both {@link Builder#webSockets} and {@link Builder#tls}. */
+    public int secureWebSocketPort() {
+        if (secureWebSocketPort == 0) {
+            throw new IllegalStateException("This broker has no WebSocket TLS listener; build it with webSockets() and tls(...)");
+        }
+        return secureWebSocketPort;
+    }
+
+    /** {@code ws://127.0.0.1:<port>/mqtt} (Mosquitto accepts any path). */
+    public String wsUrl() {
+        return "ws://127.0.0.1:" + webSocketPort() + "/mqtt";
+    }
+
+    /** {@code wss://localhost:<port>/mqtt}: the host name the server certificate is issued for. */
+    public String wssUrl() {
+        return "wss://localhost:" + secureWebSocketPort() + "/mqtt";
+    }
+
+    /** Sends SIGHUP: Mosquitto reloads its configuration, password and ACL files; connected clients stay. */
+    public void reload() {
+        ChildProcess current = process;
+        if (current == null || !current.isAlive()) {
+            throw new IllegalStateException("Mosquitto is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(current.pid())).inheritIO().start();
+            if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -HUP " + current.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not send SIGHUP to Mosquitto", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while sending SIGHUP to Mosquitto", e);
+        }
+    }
+
+    /** Rewrites the password file with exactly these users (the old ones are gone); {@link #reload()} applies it. */
+    public void rewritePasswordFile(Map<String, String> users) {
+        if (!Files.exists(directory.resolve("passwords"))) {
+            throw new IllegalStateException("This broker has no password file; build it with passwordFile(...)");
+        }
+        MosquittoConfigWriter.writePasswordFile(directory, users);
     }
 
     public String tcpUrl() {
@@ -125,15 +183,16 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     private void launch() {
-        if (PortProbe.accepts(port) || (tlsPort != 0 && PortProbe.accepts(tlsPort))) {
+        java.util.List<Integer> ports = java.util.stream.IntStream.of(port, tlsPort, webSocketPort, secureWebSocketPort)
+                .filter(p -> p != 0).boxed().toList();
+        if (ports.stream().anyMatch(PortProbe::accepts)) {
             throw new IllegalStateException("Cannot start Mosquitto: another process already listens on 127.0.0.1:"
-                    + port + (tlsPort != 0 ? " or " + tlsPort : ""));
+                    + ports);
         }
         process = ChildProcess.start("Mosquitto", new ProcessBuilder(binary.toString(), "-c", configFile.toString()),
                 directory.resolve("mosquitto.out"));
-        process.awaitReady("accept connections on 127.0.0.1:" + port + (tlsPort != 0 ? " and " + tlsPort : ""),
-                STARTUP_TIMEOUT, () -> PortProbe.accepts(port) && (tlsPort == 0 || PortProbe.accepts(tlsPort)),
-                this::configAndLogTail);
+        process.awaitReady("accept connections on 127.0.0.1:" + ports, STARTUP_TIMEOUT,
+                () -> ports.stream().allMatch(PortProbe::accepts), this::configAndLogTail);
     }
 
     /** Mosquitto reports most start problems in its log file, and they are mostly caused by the configuration. */
@@ -158,6 +217,10 @@ public final class MosquittoBroker implements AutoCloseable {
             boolean requireClientCertificate, ServerCertificate serverCertificate, String extraConfig) {
     }
 
+    /** The ports of the listeners; 0 for a listener the broker does not have. */
+    record Ports(int plain, int tls, int webSocket, int secureWebSocket) {
+    }
+
     /** Collects the broker's options; {@link #start()} writes the configuration and runs Mosquitto. */
     public static final class Builder {
         private boolean persistence;
@@ -168,6 +231,7 @@ public final class MosquittoBroker implements AutoCloseable {
         private ServerCertificate serverCertificate = ServerCertificate.LOCALHOST;
         private String extraConfig;
         private int port;
+        private boolean webSockets;
 
         private Builder() {
         }
@@ -212,6 +276,15 @@ public final class MosquittoBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a {@code protocol websockets} listener on a free port (MQTT over WebSocket), and with {@link #tls}
+         * a second one over TLS presenting the same certificate.
+         */
+        public Builder webSockets() {
+            this.webSockets = true;
+            return this;
+        }
+
         /** Port of the plain listener; a free one by default. */
         public Builder port(int port) {
             this.port = port;
@@ -221,13 +294,18 @@ public final class MosquittoBroker implements AutoCloseable {
         /** Writes the configuration, runs Mosquitto and returns once it accepts connections (at most 10 s). */
         public MosquittoBroker start() {
             Path binary = ExecutableLocator.require("mosquitto", Path.of("/usr/sbin/mosquitto"));
+            java.util.Set<Integer> taken = new java.util.HashSet<>();
             int plainPort = port != 0 ? port : FreePorts.find();
-            int securePort = tlsCertificates == null ? 0 : otherFreePort(plainPort);
+            taken.add(plainPort);
+            int securePort = tlsCertificates == null ? 0 : otherFreePort(taken);
+            int wsPort = webSockets ? otherFreePort(taken) : 0;
+            int wssPort = webSockets && tlsCertificates != null ? otherFreePort(taken) : 0;
             Path directory = createDirectory();
             Settings settings = new Settings(persistence, users, aclText, tlsCertificates, requireClientCertificate,
                     serverCertificate, extraConfig);
-            Path config = new MosquittoConfigWriter(directory).write(settings, plainPort, securePort);
-            MosquittoBroker broker = new MosquittoBroker(binary, directory, config, plainPort, securePort);
+            Path config = new MosquittoConfigWriter(directory).write(settings,
+                    new Ports(plainPort, securePort, wsPort, wssPort));
+            MosquittoBroker broker = new MosquittoBroker(binary, directory, config, plainPort, securePort, wsPort, wssPort);
             try {
                 broker.launch();
                 return broker;
@@ -237,11 +315,12 @@ public final class MosquittoBroker implements AutoCloseable {
             }
         }
 
-        private static int otherFreePort(int taken) {
+        private static int otherFreePort(java.util.Set<Integer> taken) {
             int candidate = FreePorts.find();
-            while (candidate == taken) {
+            while (taken.contains(candidate)) {
                 candidate = FreePorts.find();
             }
+            taken.add(candidate);
             return candidate;
         }
 

@@ -19,7 +19,8 @@ final class MosquittoConfigWriter {
         this.directory = directory;
     }
 
-    Path write(MosquittoBroker.Settings settings, int port, int tlsPort) {
+    Path write(MosquittoBroker.Settings settings, MosquittoBroker.Ports ports) {
+        int port = ports.plain();
         try {
             // Mosquitto started as root drops to user "mosquitto", which could not write into our temp dir.
             lines.add("user " + System.getProperty("user.name"));
@@ -48,7 +49,14 @@ final class MosquittoConfigWriter {
                 lines.add(settings.extraConfig());
             }
             if (settings.tlsCertificates() != null) {
-                addTlsListener(settings, tlsPort);
+                addTlsListener(settings, ports.tls(), false);
+            }
+            if (ports.webSocket() != 0) {
+                lines.add("listener " + ports.webSocket() + " 127.0.0.1");
+                lines.add("protocol websockets");
+            }
+            if (ports.secureWebSocket() != 0) {
+                addTlsListener(settings, ports.secureWebSocket(), true);
             }
             return Files.write(directory.resolve("mosquitto.conf"), lines, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -56,7 +64,7 @@ final class MosquittoConfigWriter {
         }
     }
 
-    private void addTlsListener(MosquittoBroker.Settings settings, int tlsPort) {
+    private void addTlsListener(MosquittoBroker.Settings settings, int tlsPort, boolean webSockets) {
         TestCertificates certs = settings.tlsCertificates();
         Path cert;
         Path key;
@@ -75,6 +83,9 @@ final class MosquittoConfigWriter {
             }
         }
         lines.add("listener " + tlsPort + " 127.0.0.1");
+        if (webSockets) {
+            lines.add("protocol websockets");
+        }
         lines.add("cafile " + certs.caCertPem());
         lines.add("certfile " + cert);
         lines.add("keyfile " + key);
@@ -82,14 +93,26 @@ final class MosquittoConfigWriter {
     }
 
     private Path writePasswordFile(Map<String, String> users) throws IOException {
+        return writePasswordFile(directory, users);
+    }
+
+    /** Writes {@code <directory>/passwords} anew with exactly these users. */
+    static Path writePasswordFile(Path directory, Map<String, String> users) {
         Path file = directory.resolve("passwords");
-        // mosquitto_passwd -b only updates an existing file.
-        Files.writeString(file, "");
-        Path tool = ExecutableLocator.require("mosquitto_passwd", Path.of("/usr/bin/mosquitto_passwd"));
-        for (Map.Entry<String, String> user : users.entrySet()) {
-            runPasswd(tool, file, user.getKey(), user.getValue());
+        Path next = directory.resolve("passwords.next");
+        try {
+            // mosquitto_passwd -b only updates an existing file; the new file replaces the old one in one step, so
+            // a reload never reads a half-written file.
+            Files.writeString(next, "");
+            Path tool = ExecutableLocator.require("mosquitto_passwd", Path.of("/usr/bin/mosquitto_passwd"));
+            for (Map.Entry<String, String> user : users.entrySet()) {
+                runPasswd(tool, next, user.getKey(), user.getValue());
+            }
+            return Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the password file " + file, e);
         }
-        return file;
     }
 
     private static void runPasswd(Path tool, Path file, String user, String password) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.camelmqttbridge.mqtt.client;
 
+import io.github.camelmqttbridge.mqtt.handler.AuthHandler;
 import io.github.camelmqttbridge.mqtt.handler.ConnectionEvents;
 import io.github.camelmqttbridge.mqtt.handler.InboundPublishFlow;
 import io.github.camelmqttbridge.mqtt.handler.MqttConnection;
@@ -13,7 +14,8 @@ import io.github.camelmqttbridge.mqtt.session.StoredSession;
 import io.github.camelmqttbridge.mqtt.session.StoredSubscription;
 import io.github.camelmqttbridge.mqtt.topic.TopicFilters;
 import io.github.camelmqttbridge.mqtt.topic.TopicNames;
-import io.github.camelmqttbridge.mqtt.transport.TlsContextFactory;
+import io.github.camelmqttbridge.mqtt.transport.MqttTransport;
+import io.github.camelmqttbridge.mqtt.transport.TransportPath;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -28,12 +30,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
@@ -68,7 +68,7 @@ public final class MqttClient implements AutoCloseable {
     private final PipelineAssembler.Flows flows;
     private final ReconnectBackoff backoff;
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
-    private final SslContext sslContext;
+    private final MqttTransport transport;
 
     // Event-loop state.
     private volatile ConnectionState state = ConnectionState.DISCONNECTED;
@@ -108,8 +108,7 @@ public final class MqttClient implements AutoCloseable {
         this.outbound = flows.outbound();
         this.subscriptions.onResubscribeRefused(result -> listeners.forEach(l -> l.subscriptionRefused(result)));
         this.backoff = new ReconnectBackoff(options.minReconnectDelay().toMillis(), options.maxReconnectDelay().toMillis());
-        boolean anyTls = options.serverUris().stream().anyMatch(MqttClient::isTls);
-        this.sslContext = anyTls ? TlsContextFactory.create(options.tls()) : null;
+        this.transport = MqttTransport.create(options);
     }
 
     public MqttClientOptions options() {
@@ -335,6 +334,24 @@ public final class MqttClient implements AutoCloseable {
         }
     }
 
+    /**
+     * MQTT 5 enhanced authentication again on the live connection (AUTH 0x19, the broker's challenges answered, AUTH
+     * 0x00); completes when the broker accepted and proved itself. Fails when not connected or no authenticator is
+     * configured; a refusal ends the connection (the broker disconnects) and the client reconnects as usual.
+     */
+    public CompletableFuture<Void> reauthenticate() {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        onLoop(future, () -> {
+            MqttConnection c = connection;
+            if (c == null || !c.isActive()) {
+                future.completeExceptionally(new MqttClientException("Client " + clientId + " is not connected"));
+            } else {
+                AuthHandler.reauthenticate(c.channel(), future);
+            }
+        });
+        return future;
+    }
+
     /** Sends DISCONNECT and closes the connection; no reconnect until connect() is called again. */
     public CompletableFuture<Void> disconnect() {
         CompletableFuture<Void> future = new CompletableFuture<>();
@@ -406,6 +423,13 @@ public final class MqttClient implements AutoCloseable {
         String serverUri = uri.toString();
         state = everConnected ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING;
         Events events = new Events(serverUri);
+        TransportPath path;
+        try {
+            path = transport.pathTo(uri);
+        } catch (MqttClientException e) {
+            onAttemptFailed(e);
+            return;
+        }
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -414,31 +438,18 @@ public final class MqttClient implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        if (isTls(uri)) {
-                            p.addLast("tls", TlsContextFactory.newHandler(sslContext, ch.alloc(), uri.getHost(), port(uri),
-                                    options.tls().hostnameVerification()));
-                        }
+                        path.addTransportHandlers(ch);
                         p.addLast("flush", new FlushConsolidationHandler(256, true));
                         PipelineAssembler.assemble(p, true, options, clientId, serverUri, events, flows);
                     }
                 });
-        ChannelFuture cf = bootstrap.connect(uri.getHost(), port(uri));
+        ChannelFuture cf = path.connect(bootstrap);
         attemptChannel = cf.channel();
         cf.addListener(f -> {
             if (!f.isSuccess()) {
-                events.attemptFailed(cf.channel(), new MqttConnectionLostException("Cannot connect to " + serverUri + ": "
-                        + f.cause().getMessage(), f.cause()));
+                events.attemptFailed(cf.channel(), path.connectFailed(f.cause()));
             }
         });
-    }
-
-    private static boolean isTls(URI uri) {
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        return scheme.equals("ssl") || scheme.equals("mqtts") || scheme.equals("tls");
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() > 0 ? uri.getPort() : isTls(uri) ? 8883 : 1883;
     }
 
     private final class Events implements ConnectionEvents {

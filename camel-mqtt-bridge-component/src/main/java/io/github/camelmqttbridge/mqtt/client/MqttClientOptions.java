@@ -1,5 +1,7 @@
 package io.github.camelmqttbridge.mqtt.client;
 
+import io.github.camelmqttbridge.mqtt.auth.CredentialsProvider;
+import io.github.camelmqttbridge.mqtt.auth.EnhancedAuthenticator;
 import io.github.camelmqttbridge.mqtt.session.MemorySessionStore;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.netty.channel.EventLoopGroup;
@@ -15,6 +17,9 @@ import java.util.function.Supplier;
  * {@link #toString()} never shows the password.
  */
 public final class MqttClientOptions {
+
+    private static final String EXPECTED_URLS =
+            "expected tcp://host:port, ssl://host:port, ws://host:port/path or wss://host:port/path";
 
     /** Largest value the MQTT variable byte integer can carry for a remaining length. */
     public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_455;
@@ -48,6 +53,12 @@ public final class MqttClientOptions {
     private final boolean strictFlowControl;
     private final List<UserProperty> connectUserProperties;
     private final EventLoopGroup eventLoopGroup;
+    // reaching the broker (issue 14): proxy, WebSocket, credentials per attempt, MQTT 5 enhanced authentication
+    private final ProxyOptions proxy;
+    private final WebSocketOptions webSocket;
+    private final CredentialsProvider credentialsProvider;
+    private final EnhancedAuthenticator enhancedAuthenticator;
+    private final Duration reauthenticateInterval;
 
     private MqttClientOptions(Builder b) {
         if (b.serverUris.isEmpty()) {
@@ -80,6 +91,18 @@ public final class MqttClientOptions {
         this.strictFlowControl = b.strictFlowControl;
         this.connectUserProperties = List.copyOf(b.connectUserProperties);
         this.eventLoopGroup = b.eventLoopGroup;
+        this.proxy = b.proxy;
+        this.webSocket = b.webSocket;
+        this.credentialsProvider = b.credentialsProvider;
+        this.enhancedAuthenticator = b.enhancedAuthenticator;
+        this.reauthenticateInterval = b.reauthenticateInterval;
+        if (enhancedAuthenticator != null && version != MqttVersion.V5) {
+            throw new IllegalArgumentException("Enhanced authentication (" + enhancedAuthenticator.method()
+                    + ") needs MQTT 5: set the protocol version to 5");
+        }
+        if (!reauthenticateInterval.isZero() && enhancedAuthenticator == null) {
+            throw new IllegalArgumentException("reauthenticateInterval needs an enhanced authenticator (authMethod)");
+        }
         if (clientId.isEmpty() && version == MqttVersion.V3_1_1 && !cleanStart) {
             throw new IllegalArgumentException(
                     "MQTT 3.1.1 needs a client id for a persistent session (cleanStart=false): set clientId");
@@ -196,6 +219,31 @@ public final class MqttClientOptions {
         return eventLoopGroup;
     }
 
+    /** The proxy every connection goes through; {@link ProxyOptions#NONE} by default. */
+    public ProxyOptions proxy() {
+        return proxy;
+    }
+
+    /** Settings for ws:// and wss:// server URIs. */
+    public WebSocketOptions webSocket() {
+        return webSocket;
+    }
+
+    /** Supplies user name and password before every connection attempt instead of the fixed ones; or null. */
+    public CredentialsProvider credentialsProvider() {
+        return credentialsProvider;
+    }
+
+    /** MQTT 5 enhanced authentication at connect and on {@link MqttClient#reauthenticate()}; or null. */
+    public EnhancedAuthenticator enhancedAuthenticator() {
+        return enhancedAuthenticator;
+    }
+
+    /** How often a live connection re-authenticates (enhanced authentication); zero: only when asked. */
+    public Duration reauthenticateInterval() {
+        return reauthenticateInterval;
+    }
+
     /** True when the session outlives the connection, i.e. the broker should keep it for us. */
     public boolean persistentSession() {
         return !cleanStart || (version == MqttVersion.V5 && sessionExpiryInterval > 0);
@@ -206,7 +254,10 @@ public final class MqttClientOptions {
         return "MqttClientOptions[servers=" + serverUris + ", clientId=" + clientId + ", version=" + version
                 + ", cleanStart=" + cleanStart + ", sessionExpiry=" + sessionExpiryInterval + ", userName=" + userName
                 + ", password=" + (password == null ? "none" : "******") + ", keepAlive=" + keepAliveSeconds
-                + ", receiveMaximum=" + receiveMaximum + ", maxInflight=" + maxInflight + ", ackMode=" + ackMode + "]";
+                + ", receiveMaximum=" + receiveMaximum + ", maxInflight=" + maxInflight + ", ackMode=" + ackMode
+                + (proxy.type() == ProxyOptions.Type.NONE ? "" : ", proxy=" + proxy)
+                + (credentialsProvider == null ? "" : ", credentialsProvider=yes")
+                + (enhancedAuthenticator == null ? "" : ", authMethod=" + enhancedAuthenticator.method()) + "]";
     }
 
     public static final class Builder {
@@ -235,23 +286,30 @@ public final class MqttClientOptions {
         private boolean strictFlowControl;
         private final List<UserProperty> connectUserProperties = new ArrayList<>();
         private EventLoopGroup eventLoopGroup;
+        private ProxyOptions proxy = ProxyOptions.NONE;
+        private WebSocketOptions webSocket = WebSocketOptions.DEFAULT;
+        private CredentialsProvider credentialsProvider;
+        private EnhancedAuthenticator enhancedAuthenticator;
+        private Duration reauthenticateInterval = Duration.ZERO;
 
         private Builder() {
         }
 
-        /** tcp://, mqtt://, ssl:// or mqtts:// URIs; several mean fail-over in the given order. */
+        /**
+         * tcp://, mqtt://, ssl:// (mqtts://, tls://), ws:// or wss:// URIs (WebSocket with a path, e.g.
+         * {@code wss://broker:443/mqtt}; /mqtt when none is given); several mean fail-over in the given order.
+         */
         public Builder serverUri(String uri) {
             URI parsed;
             try {
                 parsed = new URI(uri.trim());
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalArgumentException("Invalid broker URL '" + uri + "': " + e.getReason()
-                        + "; expected tcp://host:port or ssl://host:port", e);
+                        + "; " + EXPECTED_URLS, e);
             }
             String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
-            if (!List.of("tcp", "mqtt", "ssl", "mqtts", "tls").contains(scheme) || parsed.getHost() == null) {
-                throw new IllegalArgumentException("Invalid broker URL '" + uri
-                        + "': expected tcp://host:port or ssl://host:port");
+            if (!List.of("tcp", "mqtt", "ssl", "mqtts", "tls", "ws", "wss").contains(scheme) || parsed.getHost() == null) {
+                throw new IllegalArgumentException("Invalid broker URL '" + uri + "': " + EXPECTED_URLS);
             }
             serverUris.add(parsed);
             return this;
@@ -412,6 +470,37 @@ public final class MqttClientOptions {
 
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.eventLoopGroup = group;
+            return this;
+        }
+
+        public Builder proxy(ProxyOptions proxy) {
+            this.proxy = proxy == null ? ProxyOptions.NONE : proxy;
+            return this;
+        }
+
+        public Builder webSocket(WebSocketOptions webSocket) {
+            this.webSocket = webSocket == null ? WebSocketOptions.DEFAULT : webSocket;
+            return this;
+        }
+
+        /** Asked before every connection attempt; its answer replaces {@link #userName} and {@link #password}. */
+        public Builder credentialsProvider(CredentialsProvider provider) {
+            this.credentialsProvider = provider;
+            return this;
+        }
+
+        /** MQTT 5 enhanced authentication (e.g. {@link io.github.camelmqttbridge.mqtt.auth.ScramAuthenticator}). */
+        public Builder enhancedAuthenticator(EnhancedAuthenticator authenticator) {
+            this.enhancedAuthenticator = authenticator;
+            return this;
+        }
+
+        /** Re-authenticate a live connection this often (needs an enhanced authenticator); zero or null: never. */
+        public Builder reauthenticateInterval(Duration interval) {
+            if (interval != null && interval.isNegative()) {
+                throw new IllegalArgumentException("reauthenticateInterval must not be negative, was " + interval);
+            }
+            this.reauthenticateInterval = interval == null ? Duration.ZERO : interval;
             return this;
         }
 

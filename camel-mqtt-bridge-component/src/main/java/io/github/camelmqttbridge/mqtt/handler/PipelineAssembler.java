@@ -56,6 +56,7 @@ public final class PipelineAssembler {
             p.addLast("encoder", MqttEncoder.INSTANCE);
         }
         p.addLast("malformed", new MalformedPacketHandler(serverUri));
+        p.addLast("auth", new AuthHandler(options, serverUri));
         p.addLast("connect", new ConnectHandler(options, clientId, serverUri, events));
         p.addLast("keepAlive", new KeepAliveHandler(serverUri));
         p.addLast("inbound", flows.inbound());

@@ -76,7 +76,17 @@ class FeaturesXmlTest {
                 .contains("camel-core [4.14,4.15)", "netty [4.1,5)");
         assertThat(children(feature, "bundle")).extracting(Element::getTextContent).containsExactly(
                 "mvn:io.netty/netty-codec-mqtt/" + NETTY,
+                "mvn:io.netty/netty-codec-socks/" + NETTY,
+                "mvn:io.netty/netty-handler-proxy/" + NETTY,
                 "mvn:io.github.camelmqttbridge/camel-mqtt-bridge-component/" + VERSION);
+    }
+
+    @Test
+    void camelKarafNettyFeatureCarriesTheHttpCodecForWebSocket() throws Exception {
+        Element netty = features(parse(camelKarafFeatures())).get("netty");
+        assertThat(children(netty, "bundle")).extracting(e -> e.getTextContent().trim())
+                .as("ws:// and wss:// need netty-codec-http; camel-mqtt-bridge takes it from camel-karaf's netty feature")
+                .contains("mvn:io.netty/netty-codec-http/" + NETTY);
     }
 
     @Test
@@ -117,7 +127,8 @@ class FeaturesXmlTest {
                         && b.contains("Export-Package=org.apache.camel.*;version=" + CAMEL_KARAF))
                 .extracting(b -> b.substring("wrap:mvn:org.apache.camel/".length(), b.indexOf('/', "wrap:mvn:org.apache.camel/".length())))
                 .contains("camel-api", "camel-support", "camel-base-engine", "camel-core-engine", "camel-file");
-        assertThat(bundles).contains("mvn:io.netty/netty-codec-mqtt/" + NETTY,
+        assertThat(bundles).contains("mvn:io.netty/netty-codec-mqtt/" + NETTY, "mvn:io.netty/netty-codec-http/" + NETTY,
+                "mvn:io.netty/netty-codec-socks/" + NETTY, "mvn:io.netty/netty-handler-proxy/" + NETTY,
                 "mvn:io.github.camelmqttbridge/camel-mqtt-bridge-component/" + VERSION);
         assertThat(children(ours.get("camel-mqtt-bridge-wrapped-example"), "bundle")).extracting(Element::getTextContent)
                 .containsExactly("mvn:io.github.camelmqttbridge/camel-mqtt-bridge-example-karaf-route/" + VERSION);
