@@ -1,6 +1,8 @@
 package io.github.camelmqttbridge.component;
 
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategyAware;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -11,7 +13,7 @@ import org.apache.camel.support.jsse.SSLContextParameters;
  * the same meaning, the name is the same so that a route can switch scheme without other changes.
  */
 @UriParams
-public class MqttBridgeConfiguration implements Cloneable {
+public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyAware {
 
     // ---- common ----
     @UriParam(defaultValue = "tcp://localhost:1883", label = "common",
@@ -144,6 +146,28 @@ public class MqttBridgeConfiguration implements Cloneable {
             description = "Subscribe as a member of this MQTT 5 shared subscription group: each filter f becomes"
                     + " $share/<group>/f, and the broker spreads the messages over the group's members.")
     private String sharedSubscriptionGroup;
+
+    // ---- headers ----
+    @UriParam(label = "common,advanced",
+            description = "To use a custom HeaderFilterStrategy to filter headers to and from MQTT 5 user properties"
+                    + " (applied when userPropertiesAsHeaders or headersAsUserProperties is on). The default,"
+                    + " MqttBridgeHeaderFilterStrategy, filters every name that Camel or a common component acts on"
+                    + " (Camel*, org.apache.camel.*, kafka.*, JMS*, Content-Type, Host, Authorization, To, ...), compared"
+                    + " case-insensitively as Camel's headers are. Names in Camel's namespace (Camel*, org.apache.camel.*)"
+                    + " never cross, whatever the strategy.")
+    private HeaderFilterStrategy headerFilterStrategy = new MqttBridgeHeaderFilterStrategy();
+    @UriParam(defaultValue = "false", label = "consumer",
+            description = "Whether each MQTT 5 user property also becomes a message header under its own name (unless"
+                    + " a header of that name exists). They are always in the header CamelMqttBridgeUserProperties (a"
+                    + " map). Off by default: user properties come from whoever may publish, and a header can steer a"
+                    + " route; when on, only names the headerFilterStrategy lets through become headers.")
+    private boolean userPropertiesAsHeaders;
+    @UriParam(defaultValue = "false", label = "producer",
+            description = "Whether message headers are also published as MQTT 5 user properties (besides the map in"
+                    + " CamelMqttBridgeUserProperties, which is always sent): each header the headerFilterStrategy lets"
+                    + " through whose value is text, a number, a boolean or an enum. Off by default, so that the route's"
+                    + " own headers do not leave it.")
+    private boolean headersAsUserProperties;
 
     // ---- producer ----
     @UriParam(defaultValue = "false", label = "producer",
@@ -505,5 +529,31 @@ public class MqttBridgeConfiguration implements Cloneable {
 
     public void setHostnameVerification(boolean hostnameVerification) {
         this.hostnameVerification = hostnameVerification;
+    }
+
+    @Override
+    public HeaderFilterStrategy getHeaderFilterStrategy() {
+        return headerFilterStrategy;
+    }
+
+    @Override
+    public void setHeaderFilterStrategy(HeaderFilterStrategy headerFilterStrategy) {
+        this.headerFilterStrategy = headerFilterStrategy;
+    }
+
+    public boolean isUserPropertiesAsHeaders() {
+        return userPropertiesAsHeaders;
+    }
+
+    public void setUserPropertiesAsHeaders(boolean userPropertiesAsHeaders) {
+        this.userPropertiesAsHeaders = userPropertiesAsHeaders;
+    }
+
+    public boolean isHeadersAsUserProperties() {
+        return headersAsUserProperties;
+    }
+
+    public void setHeadersAsUserProperties(boolean headersAsUserProperties) {
+        this.headersAsUserProperties = headersAsUserProperties;
     }
 }

@@ -339,7 +339,7 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
     }
 
     private void populate(Exchange exchange, Delivery delivery) {
-        MqttBridgeMessages.toCamel(delivery.message, exchange.getIn());
+        MqttBridgeMessages.toCamel(delivery.message, exchange.getIn(), config);
         exchange.getIn().setHeader(MqttBridgeConstants.REDELIVERY_COUNTER, delivery.attempts);
         exchange.setProperty(MqttBridgeMessages.RECEIVED_TOPIC_PROPERTY, delivery.message.topic());
     }

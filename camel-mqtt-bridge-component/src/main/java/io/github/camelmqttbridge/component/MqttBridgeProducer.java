@@ -185,8 +185,8 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
         Object body = in.getBody();
         byte[] payload = body == null ? new byte[0]
                 : exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
-        MessageProperties props = MqttBridgeMessages.propertiesFromHeaders(in, exchange.getContext().getTypeConverter())
-                .build();
+        MessageProperties props = MqttBridgeMessages
+                .propertiesFromHeaders(in, exchange.getContext().getTypeConverter(), config).build();
         return new OutboundMessage(topic, payload, qos, retain, props);
     }
 
@@ -290,7 +290,7 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
         completions.execute(() -> {
             Message out = p.exchange().getMessage();
             out.removeHeaders("CamelMqttBridge*");
-            MqttBridgeMessages.toCamel(reply, out);
+            MqttBridgeMessages.toCamel(reply, out, config);
             p.callback().done(false);
         });
     }
