@@ -35,15 +35,22 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
                     + " response topic, ...) and subscription options are ignored on 3.1.1.")
     private String protocolVersion = "5";
     @UriParam(defaultValue = "true", label = "common",
-            description = "Whether the broker starts a new session on connect (true) or resumes the stored one"
-                    + " (false). A consumer that must not lose messages while it is down uses cleanStart=false with"
-                    + " an explicit clientId (and, on MQTT 5, a sessionExpiryInterval > 0).")
+            description = "Whether the broker starts a new session when the consumer or producer starts (true) or"
+                    + " resumes the stored one (false). On MQTT 5 it applies to the first connection only: an automatic"
+                    + " reconnect always resumes the session (Clean Start 0), so what the broker held for us while the"
+                    + " connection was down is not lost. On MQTT 3.1.1 a clean session ends with every connection, so a"
+                    + " reconnect there loses what the broker held (a warning says so at start). A consumer that must"
+                    + " not lose messages while it is stopped uses cleanStart=false with an explicit clientId (and, on"
+                    + " MQTT 5, a sessionExpiryInterval long enough for the downtime).")
     private boolean cleanStart = true;
-    @UriParam(defaultValue = "0", label = "common",
+    @UriParam(defaultValue = "-1", label = "common",
             description = "MQTT 5 Session Expiry Interval in seconds: how long the broker keeps the session after the"
-                    + " connection closed. 0 ends it with the connection, 4294967295 means never. -1 (paho-mqtt5's"
-                    + " 'not set') is treated as 0.")
-    private long sessionExpiryInterval;
+                    + " connection closed. 0 ends it with the connection (a reconnect then loses what the broker held),"
+                    + " 4294967295 means never. -1 (default, paho-mqtt5's 'not set'): 600 s, long enough to outlive a"
+                    + " reconnect (keep-alive detection, back-off, a broker restart); with cleanStart=true a graceful stop"
+                    + " ends the session at once (DISCONNECT with Session Expiry 0), after a crash the broker drops it"
+                    + " when the interval has passed.")
+    private long sessionExpiryInterval = -1;
     @UriParam(defaultValue = "60", label = "common",
             description = "Keep alive interval in seconds: the longest time without a packet before the client pings;"
                     + " 0 switches keep-alive off.")
@@ -203,7 +210,22 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
         }
     }
 
-    /** True when the broker is asked to keep the session after the connection (needs a stable client id). */
+    /**
+     * The MQTT 5 Session Expiry Interval sent when {@code sessionExpiryInterval} is not set (-1): long enough to outlive
+     * a reconnect (keep-alive detection, the reconnect back-off up to maxReconnectDelay, a broker restart), short
+     * enough that the session of a consumer that crashed does not pile up messages on the broker for long.
+     */
+    public static final long RECONNECT_SESSION_EXPIRY_SECONDS = 600;
+
+    /** The Session Expiry Interval sent to the broker: the configured one, or when not set (-1) 600 s. */
+    public long effectiveSessionExpiryInterval() {
+        return sessionExpiryInterval < 0 ? RECONNECT_SESSION_EXPIRY_SECONDS : sessionExpiryInterval;
+    }
+
+    /**
+     * True when the session is meant to be resumed by a later start (needs a stable client id): cleanStart=false, or an
+     * explicitly set sessionExpiryInterval &gt; 0.
+     */
     public boolean isPersistentSession() {
         return !cleanStart || sessionExpiryInterval > 0;
     }

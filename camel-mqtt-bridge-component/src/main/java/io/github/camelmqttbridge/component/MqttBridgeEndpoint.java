@@ -171,7 +171,9 @@ public class MqttBridgeEndpoint extends DefaultEndpoint implements HeaderFilterS
                 .clientId(clientId)
                 .version(protocolVersion())
                 .cleanStart(c.isCleanStart())
-                .sessionExpiryInterval(Math.max(0, c.getSessionExpiryInterval()))
+                // generated per start (see resolveClientId): nothing can be resumed under it
+                .newClientId(c.getClientId() == null || c.getClientId().isBlank())
+                .sessionExpiryInterval(c.effectiveSessionExpiryInterval())
                 .keepAliveSeconds(c.getKeepAliveInterval())
                 .connectTimeout(Duration.ofSeconds(Math.max(1, c.getConnectionTimeout())))
                 .automaticReconnect(c.isAutomaticReconnect())

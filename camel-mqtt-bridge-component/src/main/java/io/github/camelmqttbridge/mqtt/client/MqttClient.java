@@ -27,6 +27,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -79,6 +80,8 @@ public final class MqttClient implements AutoCloseable {
     private CompletableFuture<ConnectResult> connectFuture;
     private boolean storeOpened;
     private boolean everConnected;
+    /** Connected at least once since the last connect() call: further attempts are reconnects (Clean Start). */
+    private boolean connectedSinceConnectCall;
     private boolean hadSessionState;
     private String clientId;
     private int uriIndex;
@@ -172,6 +175,7 @@ public final class MqttClient implements AutoCloseable {
             }
             if (state == ConnectionState.DISCONNECTED) {
                 failuresThisRound = 0;
+                connectedSinceConnectCall = false;
                 startAttempt();
             }
         });
@@ -351,7 +355,14 @@ public final class MqttClient implements AutoCloseable {
             }
             if (connection != null && connection.channel().isActive()) {
                 Channel channel = connection.channel();
-                channel.writeAndFlush(MqttMessageBuilders.disconnect().reasonCode((byte) 0).build())
+                MqttMessageBuilders.DisconnectBuilder disconnect = MqttMessageBuilders.disconnect().reasonCode((byte) 0);
+                if (options.endSessionOnDisconnect()) {
+                    MqttProperties props = new MqttProperties();
+                    props.add(new MqttProperties.IntegerProperty(
+                            MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 0));
+                    disconnect.properties(props);
+                }
+                channel.writeAndFlush(disconnect.build())
                         .addListener(f -> channel.close().addListener(c -> future.complete(null)));
             } else {
                 future.complete(null);
@@ -406,6 +417,7 @@ public final class MqttClient implements AutoCloseable {
         String serverUri = uri.toString();
         state = everConnected ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING;
         Events events = new Events(serverUri);
+        boolean cleanStart = options.cleanStart(connectedSinceConnectCall);
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -419,7 +431,7 @@ public final class MqttClient implements AutoCloseable {
                                     options.tls().hostnameVerification()));
                         }
                         p.addLast("flush", new FlushConsolidationHandler(256, true));
-                        PipelineAssembler.assemble(p, true, options, clientId, serverUri, events, flows);
+                        PipelineAssembler.assemble(p, true, options, cleanStart, clientId, serverUri, events, flows);
                     }
                 });
         ChannelFuture cf = bootstrap.connect(uri.getHost(), port(uri));
@@ -482,6 +494,7 @@ public final class MqttClient implements AutoCloseable {
         boolean reconnect = everConnected;
         boolean sessionLost = !sessionPresent && options.persistentSession() && (everConnected || hadSessionState);
         everConnected = true;
+        connectedSinceConnectCall = true;
         attempt = 0;
         failuresThisRound = 0;
         current = result;
