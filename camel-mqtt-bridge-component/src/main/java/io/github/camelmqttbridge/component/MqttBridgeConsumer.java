@@ -156,6 +156,9 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
                     + config.getBrokerUrl() + ") could not subscribe to " + filters + ": " + why, cause);
         }
         client = c;
+        for (String risk : DeliveryRisks.ofConsumer(config, DeliveryRisks.hasDeadLetterChannel(getRoute()))) {
+            LOG.warn("Consumer of mqtt-bridge:{} can lose or duplicate messages: {}", endpoint.getTopics(), risk);
+        }
         LOG.info("Consumer of mqtt-bridge:{} subscribed as {} (QoS {}, ackMode {}, window {}, {})", endpoint.getTopics(),
                 c.clientId(), config.getQos(), config.getAckMode(), window,
                 config.isParallelProcessing() ? "parallel" : "ordered per topic");

@@ -104,6 +104,9 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
                     + ") could not connect to " + config.getBrokerUrl() + ": " + cause.getMessage(), cause);
         }
         client = c;
+        for (String risk : DeliveryRisks.ofProducer(config)) {
+            LOG.warn("Producer of mqtt-bridge:{} can lose messages: {}", endpoint.getTopics(), risk);
+        }
         if (endpoint.getComponent().isHealthCheckProducerEnabled()) {
             healthRepository = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "producers",
                     WritableHealthCheckRepository.class);
