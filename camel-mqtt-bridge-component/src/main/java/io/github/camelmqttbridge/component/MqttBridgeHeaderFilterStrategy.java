@@ -24,9 +24,9 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * <li>empty names, names with a control character, and values with a line break (header injection further on).</li>
  * </ul>
  * Names are compared the way Camel's message headers compare them ({@link String#CASE_INSENSITIVE_ORDER}), so
- * {@code CAMELHTTPURI}, {@code cAmelHttpUri} and spellings with characters that fold to the same letters are
- * filtered too. (A {@code startsWith} filter, as camel-kafka's and camel-http's default strategies use, lets
- * {@code CAMELHttpUri} through although the header map then finds it under {@code CamelHttpUri}.)
+ * {@code CAMELHTTPURI}, {@code cAmelHttpUri} and spellings with characters that fold to the same letters (the Kelvin
+ * sign for {@code k}) are filtered too: the header map would find them under the real name. (camel-kafka's and
+ * camel-http's default strategies cover their prefixes the same way, by also matching the lower-cased name.)
  *
  * <p>Stateless and thread-safe: one instance may serve every endpoint.
  */
