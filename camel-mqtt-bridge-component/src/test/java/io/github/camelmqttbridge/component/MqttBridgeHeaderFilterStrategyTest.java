@@ -22,7 +22,7 @@ class MqttBridgeHeaderFilterStrategyTest {
         "kafka.KEY", "kafka.OVERRIDE_TOPIC", "kafka.PARTITION_KEY", "JMSReplyTo", "JMSCorrelationID",
         "breadcrumbId", "Content-Type", "Content-Encoding", "Host", "Authorization", "To", "Bcc", "operationName",
         "indexName",
-        // the spellings a startsWith("Camel") filter lets through, which Camel's header map still finds
+        // other spellings, which Camel's case-insensitive header map finds under the real name
         "CAMELHTTPURI", "cAmElMqttBridgeOverrideTopic", "KAFKA.OVERRIDE_TOPIC", "content-type", "HOST",
         // characters that fold to the same letters in String.CASE_INSENSITIVE_ORDER (dotless i, long s, Kelvin sign)
         "CamelMqttBr\u0131dgeOverrideTopic", "CamelMqttBridgeQo\u017f", "\u212Aafka.KEY",
