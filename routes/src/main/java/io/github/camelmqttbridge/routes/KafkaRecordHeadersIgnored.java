@@ -9,7 +9,7 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  * <p>
  * Record headers are as untrusted as the record: whoever may write to the topic sets them. camel-kafka's default
  * filter already drops names starting with {@code Camel}, {@code org.apache.camel.} or {@code kafka.} in any case
- * (it also matches the lower-cased name; checked for Camel 4.14 to 4.22), so the mqtt-bridge producer's
+ * (it also matches the lower-cased name: camel-kafka 4.17 with camel-support 4.14 to 4.22), so the mqtt-bridge producer's
  * CamelMqttBridge* headers cannot come from a record; every other name would still become a header. A route that
  * uses none of them takes none, whatever a later step or a later Camel version does with headers. Used by
  * kafka-to-mqtt.yaml.
