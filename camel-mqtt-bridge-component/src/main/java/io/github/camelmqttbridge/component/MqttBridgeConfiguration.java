@@ -4,6 +4,8 @@ import io.github.camelmqttbridge.mqtt.auth.CredentialsProvider;
 import io.github.camelmqttbridge.mqtt.auth.EnhancedAuthenticator;
 import java.util.Map;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategyAware;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -14,7 +16,7 @@ import org.apache.camel.support.jsse.SSLContextParameters;
  * the same meaning, the name is the same so that a route can switch scheme without other changes.
  */
 @UriParams
-public class MqttBridgeConfiguration implements Cloneable {
+public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyAware {
 
     // ---- common ----
     @UriParam(defaultValue = "tcp://localhost:1883", label = "common",
@@ -38,15 +40,22 @@ public class MqttBridgeConfiguration implements Cloneable {
                     + " response topic, ...) and subscription options are ignored on 3.1.1.")
     private String protocolVersion = "5";
     @UriParam(defaultValue = "true", label = "common",
-            description = "Whether the broker starts a new session on connect (true) or resumes the stored one"
-                    + " (false). A consumer that must not lose messages while it is down uses cleanStart=false with"
-                    + " an explicit clientId (and, on MQTT 5, a sessionExpiryInterval > 0).")
+            description = "Whether the broker starts a new session when the consumer or producer starts (true) or"
+                    + " resumes the stored one (false). On MQTT 5 it applies to the first connection only: an automatic"
+                    + " reconnect always resumes the session (Clean Start 0), so what the broker held for us while the"
+                    + " connection was down is not lost. On MQTT 3.1.1 a clean session ends with every connection, so a"
+                    + " reconnect there loses what the broker held (a warning says so at start). A consumer that must"
+                    + " not lose messages while it is stopped uses cleanStart=false with an explicit clientId (and, on"
+                    + " MQTT 5, a sessionExpiryInterval long enough for the downtime).")
     private boolean cleanStart = true;
-    @UriParam(defaultValue = "0", label = "common",
+    @UriParam(defaultValue = "-1", label = "common",
             description = "MQTT 5 Session Expiry Interval in seconds: how long the broker keeps the session after the"
-                    + " connection closed. 0 ends it with the connection, 4294967295 means never. -1 (paho-mqtt5's"
-                    + " 'not set') is treated as 0.")
-    private long sessionExpiryInterval;
+                    + " connection closed. 0 ends it with the connection (a reconnect then loses what the broker held),"
+                    + " 4294967295 means never. -1 (default, paho-mqtt5's 'not set'): 600 s, long enough to outlive a"
+                    + " reconnect (keep-alive detection, back-off, a broker restart); with cleanStart=true a graceful stop"
+                    + " ends the session at once (DISCONNECT with Session Expiry 0), after a crash the broker drops it"
+                    + " when the interval has passed.")
+    private long sessionExpiryInterval = -1;
     @UriParam(defaultValue = "60", label = "common",
             description = "Keep alive interval in seconds: the longest time without a packet before the client pings;"
                     + " 0 switches keep-alive off.")
@@ -150,6 +159,28 @@ public class MqttBridgeConfiguration implements Cloneable {
                     + " $share/<group>/f, and the broker spreads the messages over the group's members.")
     private String sharedSubscriptionGroup;
 
+    // ---- headers ----
+    @UriParam(label = "common,advanced",
+            description = "To use a custom HeaderFilterStrategy to filter headers to and from MQTT 5 user properties"
+                    + " (applied when userPropertiesAsHeaders or headersAsUserProperties is on). The default,"
+                    + " MqttBridgeHeaderFilterStrategy, filters every name that Camel or a common component acts on"
+                    + " (Camel*, org.apache.camel.*, kafka.*, JMS*, Content-Type, Host, Authorization, To, ...), compared"
+                    + " case-insensitively as Camel's headers are. Names in Camel's namespace (Camel*, org.apache.camel.*)"
+                    + " never cross, whatever the strategy.")
+    private HeaderFilterStrategy headerFilterStrategy = new MqttBridgeHeaderFilterStrategy();
+    @UriParam(defaultValue = "false", label = "consumer",
+            description = "Whether each MQTT 5 user property also becomes a message header under its own name (unless"
+                    + " a header of that name exists). They are always in the header CamelMqttBridgeUserProperties (a"
+                    + " map). Off by default: user properties come from whoever may publish, and a header can steer a"
+                    + " route; when on, only names the headerFilterStrategy lets through become headers.")
+    private boolean userPropertiesAsHeaders;
+    @UriParam(defaultValue = "false", label = "producer",
+            description = "Whether message headers are also published as MQTT 5 user properties (besides the map in"
+                    + " CamelMqttBridgeUserProperties, which is always sent): each header the headerFilterStrategy lets"
+                    + " through whose value is text, a number, a boolean or an enum. Off by default, so that the route's"
+                    + " own headers do not leave it.")
+    private boolean headersAsUserProperties;
+
     // ---- producer ----
     @UriParam(defaultValue = "false", label = "producer",
             description = "Whether published messages are retained (overridable per message with CamelMqttBridgeRetained).")
@@ -235,7 +266,22 @@ public class MqttBridgeConfiguration implements Cloneable {
         }
     }
 
-    /** True when the broker is asked to keep the session after the connection (needs a stable client id). */
+    /**
+     * The MQTT 5 Session Expiry Interval sent when {@code sessionExpiryInterval} is not set (-1): long enough to outlive
+     * a reconnect (keep-alive detection, the reconnect back-off up to maxReconnectDelay, a broker restart), short
+     * enough that the session of a consumer that crashed does not pile up messages on the broker for long.
+     */
+    public static final long RECONNECT_SESSION_EXPIRY_SECONDS = 600;
+
+    /** The Session Expiry Interval sent to the broker: the configured one, or when not set (-1) 600 s. */
+    public long effectiveSessionExpiryInterval() {
+        return sessionExpiryInterval < 0 ? RECONNECT_SESSION_EXPIRY_SECONDS : sessionExpiryInterval;
+    }
+
+    /**
+     * True when the session is meant to be resumed by a later start (needs a stable client id): cleanStart=false, or an
+     * explicitly set sessionExpiryInterval &gt; 0.
+     */
     public boolean isPersistentSession() {
         return !cleanStart || sessionExpiryInterval > 0;
     }
@@ -650,5 +696,31 @@ public class MqttBridgeConfiguration implements Cloneable {
 
     public void setWebSocketSubprotocols(String webSocketSubprotocols) {
         this.webSocketSubprotocols = webSocketSubprotocols;
+    }
+
+    @Override
+    public HeaderFilterStrategy getHeaderFilterStrategy() {
+        return headerFilterStrategy;
+    }
+
+    @Override
+    public void setHeaderFilterStrategy(HeaderFilterStrategy headerFilterStrategy) {
+        this.headerFilterStrategy = headerFilterStrategy;
+    }
+
+    public boolean isUserPropertiesAsHeaders() {
+        return userPropertiesAsHeaders;
+    }
+
+    public void setUserPropertiesAsHeaders(boolean userPropertiesAsHeaders) {
+        this.userPropertiesAsHeaders = userPropertiesAsHeaders;
+    }
+
+    public boolean isHeadersAsUserProperties() {
+        return headersAsUserProperties;
+    }
+
+    public void setHeadersAsUserProperties(boolean headersAsUserProperties) {
+        this.headersAsUserProperties = headersAsUserProperties;
     }
 }

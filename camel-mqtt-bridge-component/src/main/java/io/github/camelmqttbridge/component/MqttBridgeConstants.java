@@ -36,9 +36,10 @@ public final class MqttBridgeConstants {
     public static final String REDELIVERY_COUNTER = "CamelMqttBridgeRedeliveryCounter";
 
     @Metadata(description = "MQTT 5 user properties as a map in their original order. A key that occurs several times"
-            + " maps to a List of its values. Consumer: each user property is also set as a header of its own under its"
-            + " key (unless a header of that name already exists). Producer: sent as user properties; a List or array"
-            + " value sends the key repeatedly.", javaType = "java.util.Map<String, Object>")
+            + " maps to a List of its values. Consumer: always set when the message has user properties; with"
+            + " userPropertiesAsHeaders they also become headers of their own (only names the headerFilterStrategy lets"
+            + " through). Producer: sent as user properties, as given; a List or array value sends the key repeatedly.",
+            javaType = "java.util.Map<String, Object>")
     public static final String USER_PROPERTIES = "CamelMqttBridgeUserProperties";
 
     @Metadata(description = "MQTT 5 content type.", javaType = "String")

@@ -156,6 +156,9 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
                     + config.getBrokerUrl() + ") could not subscribe to " + filters + ": " + why, cause);
         }
         client = c;
+        for (String risk : DeliveryRisks.ofConsumer(config, DeliveryRisks.hasDeadLetterChannel(getRoute()))) {
+            LOG.warn("Consumer of mqtt-bridge:{} can lose or duplicate messages: {}", endpoint.getTopics(), risk);
+        }
         LOG.info("Consumer of mqtt-bridge:{} subscribed as {} (QoS {}, ackMode {}, window {}, {})", endpoint.getTopics(),
                 c.clientId(), config.getQos(), config.getAckMode(), window,
                 config.isParallelProcessing() ? "parallel" : "ordered per topic");
@@ -339,7 +342,7 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
     }
 
     private void populate(Exchange exchange, Delivery delivery) {
-        MqttBridgeMessages.toCamel(delivery.message, exchange.getIn());
+        MqttBridgeMessages.toCamel(delivery.message, exchange.getIn(), config);
         exchange.getIn().setHeader(MqttBridgeConstants.REDELIVERY_COUNTER, delivery.attempts);
         exchange.setProperty(MqttBridgeMessages.RECEIVED_TOPIC_PROPERTY, delivery.message.topic());
     }

@@ -23,6 +23,8 @@ import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategyAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
@@ -53,10 +55,16 @@ import org.apache.camel.support.DefaultEndpoint;
  * <p><b>Producer.</b> The path is the default topic ({@code CamelMqttBridgeTopic} overrides it). The exchange
  * completes when PUBACK / PUBCOMP arrived (QoS 0: when written); a refusal fails it with the broker's reason. InOut
  * exchanges do MQTT 5 request/reply with Response Topic and Correlation Data.
+ *
+ * <p><b>Headers and user properties.</b> Received user properties are in the map header
+ * {@code CamelMqttBridgeUserProperties}; they become headers of their own only with {@code userPropertiesAsHeaders},
+ * and then only names the {@code headerFilterStrategy} lets through ({@link MqttBridgeHeaderFilterStrategy}: nothing
+ * Camel or a common component acts on). A producer publishes the map header; other headers only with
+ * {@code headersAsUserProperties}, through the same strategy. Camel's namespace never crosses in either direction.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "mqtt-bridge", title = "MQTT Bridge", syntax = "mqtt-bridge:topics",
         category = { Category.MESSAGING, Category.IOT }, headersClass = MqttBridgeConstants.class)
-public class MqttBridgeEndpoint extends DefaultEndpoint {
+public class MqttBridgeEndpoint extends DefaultEndpoint implements HeaderFilterStrategyAware {
 
     @UriPath(description = "Consumer: one or more topic filters, comma-separated (wildcards + and # allowed)."
             + " Producer: the default topic to publish to.")
@@ -100,6 +108,16 @@ public class MqttBridgeEndpoint extends DefaultEndpoint {
 
     public MqttBridgeConfiguration getConfiguration() {
         return configuration;
+    }
+
+    @Override
+    public HeaderFilterStrategy getHeaderFilterStrategy() {
+        return configuration.getHeaderFilterStrategy();
+    }
+
+    @Override
+    public void setHeaderFilterStrategy(HeaderFilterStrategy strategy) {
+        configuration.setHeaderFilterStrategy(strategy);
     }
 
     public void setConfiguration(MqttBridgeConfiguration configuration) {
@@ -158,7 +176,9 @@ public class MqttBridgeEndpoint extends DefaultEndpoint {
                 .clientId(clientId)
                 .version(protocolVersion())
                 .cleanStart(c.isCleanStart())
-                .sessionExpiryInterval(Math.max(0, c.getSessionExpiryInterval()))
+                // generated per start (see resolveClientId): nothing can be resumed under it
+                .newClientId(c.getClientId() == null || c.getClientId().isBlank())
+                .sessionExpiryInterval(c.effectiveSessionExpiryInterval())
                 .keepAliveSeconds(c.getKeepAliveInterval())
                 .connectTimeout(Duration.ofSeconds(Math.max(1, c.getConnectionTimeout())))
                 .automaticReconnect(c.isAutomaticReconnect())

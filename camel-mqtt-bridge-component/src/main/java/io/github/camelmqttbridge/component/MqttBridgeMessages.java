@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.TypeConverter;
+import org.apache.camel.spi.HeaderFilterStrategy;
 
 /** Between engine messages and Camel messages: headers and MQTT 5 properties. */
 final class MqttBridgeMessages {
@@ -20,8 +22,11 @@ final class MqttBridgeMessages {
     private MqttBridgeMessages() {
     }
 
-    /** Body (byte[]) and headers of a received message. */
-    static void toCamel(InboundMessage m, Message in) {
+    /**
+     * Body (byte[]) and headers of a received message. User properties go into the map header; with
+     * {@code userPropertiesAsHeaders} also into headers of their own, see {@link #userPropertiesToHeaders}.
+     */
+    static void toCamel(InboundMessage m, Message in, MqttBridgeConfiguration config) {
         in.setBody(m.payload());
         in.setHeader(MqttBridgeConstants.TOPIC, m.topic());
         in.setHeader(MqttBridgeConstants.QOS, m.qos());
@@ -43,12 +48,27 @@ final class MqttBridgeMessages {
         if (!p.userProperties().isEmpty()) {
             Map<String, Object> map = userPropertyMap(p.userProperties());
             in.setHeader(MqttBridgeConstants.USER_PROPERTIES, map);
-            map.forEach((k, v) -> {
-                if (in.getHeader(k) == null) {
-                    in.setHeader(k, v);
-                }
-            });
+            if (config.isUserPropertiesAsHeaders()) {
+                userPropertiesToHeaders(map, in, config.getHeaderFilterStrategy());
+            }
         }
+    }
+
+    /**
+     * Each user property as a header of its own, unless its name is in Camel's namespace, the strategy filters it, or
+     * a header of that name exists already (ours, set above, always win).
+     */
+    static void userPropertiesToHeaders(Map<String, Object> userProperties, Message in, HeaderFilterStrategy strategy) {
+        Exchange exchange = in.getExchange();
+        userProperties.forEach((name, value) -> {
+            if (MqttBridgeHeaderFilterStrategy.isCamelNamespace(name)
+                    || (strategy != null && strategy.applyFilterToExternalHeaders(name, value, exchange))) {
+                return;
+            }
+            if (in.getHeader(name) == null) {
+                in.setHeader(name, value);
+            }
+        });
     }
 
     /** Ordered map; a key that repeats maps to a List of its values. */
@@ -71,8 +91,12 @@ final class MqttBridgeMessages {
         return map;
     }
 
-    /** MQTT 5 properties for a publish, from the CamelMqttBridge* headers. */
-    static MessageProperties.Builder propertiesFromHeaders(Message in, TypeConverter converter) {
+    /**
+     * MQTT 5 properties for a publish, from the CamelMqttBridge* headers; with {@code headersAsUserProperties} also
+     * the other headers, see {@link #headersToUserProperties}.
+     */
+    static MessageProperties.Builder propertiesFromHeaders(Message in, TypeConverter converter,
+            MqttBridgeConfiguration config) {
         MessageProperties.Builder b = MessageProperties.builder();
         b.contentType(in.getHeader(MqttBridgeConstants.CONTENT_TYPE, String.class));
         b.payloadFormatUtf8(in.getHeader(MqttBridgeConstants.PAYLOAD_FORMAT_UTF8, Boolean.class));
@@ -85,25 +109,66 @@ final class MqttBridgeMessages {
         }
         b.messageExpiryInterval(in.getHeader(MqttBridgeConstants.MESSAGE_EXPIRY_INTERVAL, Long.class));
         Object users = in.getHeader(MqttBridgeConstants.USER_PROPERTIES);
-        if (users instanceof Map<?, ?> map) {
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (e.getKey() == null || e.getValue() == null) {
-                    continue;
-                }
-                String key = e.getKey().toString();
-                Object value = e.getValue();
-                if (value instanceof Iterable<?> it) {
-                    it.forEach(v -> b.userProperty(key, String.valueOf(v)));
-                } else if (value instanceof Object[] arr) {
-                    for (Object v : arr) {
-                        b.userProperty(key, String.valueOf(v));
-                    }
-                } else {
-                    b.userProperty(key, value.toString());
-                }
-            }
+        Map<?, ?> explicit = users instanceof Map<?, ?> map ? map : Map.of();
+        userPropertiesFromMap(explicit, b);
+        if (config.isHeadersAsUserProperties()) {
+            headersToUserProperties(in, explicit, config.getHeaderFilterStrategy(), b);
         }
         return b;
+    }
+
+    /** The map header as user properties, as given: the route put it there. */
+    private static void userPropertiesFromMap(Map<?, ?> map, MessageProperties.Builder b) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                continue;
+            }
+            String key = e.getKey().toString();
+            Object value = e.getValue();
+            if (value instanceof Iterable<?> it) {
+                it.forEach(v -> b.userProperty(key, String.valueOf(v)));
+            } else if (value instanceof Object[] arr) {
+                for (Object v : arr) {
+                    b.userProperty(key, String.valueOf(v));
+                }
+            } else {
+                b.userProperty(key, value.toString());
+            }
+        }
+    }
+
+    /**
+     * Top-level headers as user properties: not Camel's namespace (so never our CamelMqttBridge* control headers),
+     * not filtered by the strategy, not already a key of the map header, and a plain value (text, number, boolean,
+     * character, enum); objects, maps and byte arrays stay in the route.
+     */
+    static void headersToUserProperties(Message in, Map<?, ?> explicit, HeaderFilterStrategy strategy,
+            MessageProperties.Builder b) {
+        Exchange exchange = in.getExchange();
+        for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
+            String name = header.getKey();
+            Object value = header.getValue();
+            if (!isPlainValue(value) || MqttBridgeHeaderFilterStrategy.isCamelNamespace(name)
+                    || (strategy != null && strategy.applyFilterToCamelHeaders(name, value, exchange))
+                    || containsKeyFolded(explicit, name)) {
+                continue;
+            }
+            b.userProperty(name, value.toString());
+        }
+    }
+
+    private static boolean isPlainValue(Object value) {
+        return value instanceof CharSequence || value instanceof Number || value instanceof Boolean
+                || value instanceof Character || value instanceof Enum<?>;
+    }
+
+    private static boolean containsKeyFolded(Map<?, ?> map, String name) {
+        for (Object key : map.keySet()) {
+            if (key != null && String.CASE_INSENSITIVE_ORDER.compare(key.toString(), name) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void setIfNotNull(Message in, String name, Object value) {

@@ -104,6 +104,9 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
                     + ") could not connect to " + config.getBrokerUrl() + ": " + cause.getMessage(), cause);
         }
         client = c;
+        for (String risk : DeliveryRisks.ofProducer(config)) {
+            LOG.warn("Producer of mqtt-bridge:{} can lose messages: {}", endpoint.getTopics(), risk);
+        }
         if (endpoint.getComponent().isHealthCheckProducerEnabled()) {
             healthRepository = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "producers",
                     WritableHealthCheckRepository.class);
@@ -185,8 +188,8 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
         Object body = in.getBody();
         byte[] payload = body == null ? new byte[0]
                 : exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
-        MessageProperties props = MqttBridgeMessages.propertiesFromHeaders(in, exchange.getContext().getTypeConverter())
-                .build();
+        MessageProperties props = MqttBridgeMessages
+                .propertiesFromHeaders(in, exchange.getContext().getTypeConverter(), config).build();
         return new OutboundMessage(topic, payload, qos, retain, props);
     }
 
@@ -290,7 +293,7 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
         completions.execute(() -> {
             Message out = p.exchange().getMessage();
             out.removeHeaders("CamelMqttBridge*");
-            MqttBridgeMessages.toCamel(reply, out);
+            MqttBridgeMessages.toCamel(reply, out, config);
             p.callback().done(false);
         });
     }

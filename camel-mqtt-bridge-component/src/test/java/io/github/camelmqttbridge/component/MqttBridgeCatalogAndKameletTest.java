@@ -46,6 +46,25 @@ class MqttBridgeCatalogAndKameletTest extends MqttBridgeTestSupport {
     }
 
     @Test
+    void headerPolicyOptionsAreInTheCatalogAtComponentAndEndpointLevel() throws Exception {
+        JsonObject json = catalog();
+        for (String section : new String[] { "componentProperties", "properties" }) {
+            JsonObject options = (JsonObject) json.get(section);
+            assertThat(options).as(section).containsKeys("headerFilterStrategy", "userPropertiesAsHeaders",
+                    "headersAsUserProperties");
+            assertThat(((JsonObject) options.get("userPropertiesAsHeaders")).get("defaultValue")).isEqualTo(false);
+            assertThat(((JsonObject) options.get("headersAsUserProperties")).get("defaultValue")).isEqualTo(false);
+            assertThat(((JsonObject) options.get("sessionExpiryInterval")).get("defaultValue").toString()).isEqualTo("-1");
+        }
+        MqttBridgeComponent component = context.getComponent("mqtt-bridge", MqttBridgeComponent.class);
+        org.apache.camel.support.DefaultHeaderFilterStrategy custom = new org.apache.camel.support.DefaultHeaderFilterStrategy();
+        component.getConfiguration().setHeaderFilterStrategy(custom);
+        MqttBridgeEndpoint endpoint = context.getEndpoint("mqtt-bridge:h", MqttBridgeEndpoint.class);
+        assertThat(endpoint.getHeaderFilterStrategy()).isSameAs(custom);
+        assertThat(new MqttBridgeConfiguration().getHeaderFilterStrategy()).isInstanceOf(MqttBridgeHeaderFilterStrategy.class);
+    }
+
+    @Test
     void endpointUriDoesNotShowThePassword() throws Exception {
         var endpoint = context.getEndpoint("mqtt-bridge:x?brokerUrl=" + BROKER + "&userName=u&password=top-secret");
         assertThat(endpoint.toString()).doesNotContain("top-secret");

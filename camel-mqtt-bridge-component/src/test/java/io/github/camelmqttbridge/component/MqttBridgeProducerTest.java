@@ -38,7 +38,8 @@ class MqttBridgeProducerTest extends MqttBridgeTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("mqtt-bridge:" + t + "?brokerUrl=" + BROKER + "&qos=1").routeId("props").to("mock:in");
+                from("mqtt-bridge:" + t + "?brokerUrl=" + BROKER + "&qos=1&userPropertiesAsHeaders=true").routeId("props")
+                        .to("mock:in");
             }
         });
         MockEndpoint in = getMockEndpoint("mock:in");

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +20,11 @@ import io.github.camelmqttbridge.kafka.test.EmbeddedKafka;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +89,29 @@ class KafkaToMqttRouteTest {
         assertThat(published.get(1).getMessage().getHeader(MqttHeaders.TOPIC)).isEqualTo("devices/dev-8/commands");
         assertThat(published.get(1).getMessage().getBody(byte[].class)).containsExactly(1, 2, 3);
         await().atMost(Duration.ofSeconds(15)).until(() -> kafka.committedOffset(group, commands) == 2);
+    }
+
+    @Test
+    void recordHeadersDoNotReachTheRoute() throws Exception {
+        MockEndpoint mqtt = routes.context().getEndpoint(BridgeRoutes.MOCK_MQTT, MockEndpoint.class);
+        mqtt.expectedMessageCount(1);
+        routes.start();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer =
+                     new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(commands, "dev-11", "x".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("CAMELMqttBridgeOverrideTopic", "stolen".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("Authorization", "Bearer stolen".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("site", "lab".getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+        mqtt.assertIsSatisfied(20_000);
+        org.apache.camel.Message m = mqtt.getReceivedExchanges().get(0).getMessage();
+        assertThat(m.getHeader(MqttHeaders.TOPIC)).isEqualTo("devices/dev-11/commands");
+        assertThat(m.getHeader("CamelMqttBridgeOverrideTopic")).isNull();
+        assertThat(m.getHeader("Authorization")).isNull();
+        assertThat(m.getHeader("site")).isNull();
     }
 
     @Test

@@ -101,6 +101,19 @@ class MqttToHttpRouteTest {
         assertThat(deadLetters()).isEmpty();
     }
 
+    /** MQTT allows CR and LF in a user property (Mosquitto refuses them, other brokers pass them on). */
+    @Test
+    void aLineBreakInAUserPropertyCannotAddARequestHeader() {
+        Exchange sent = publish(routes.context(), message(routes.context(), "alerts/dev-1/x",
+                "{}".getBytes(StandardCharsets.UTF_8), Map.of("note", "a\r\nX-Injected: yes", "X-Other\r\nX-Injected2: yes", "b"),
+                null));
+        assertThat(sent.getException()).isNull();
+        assertThat(requests).hasSize(1);
+        Headers headers = requests.peek().headers();
+        assertThat(headers).doesNotContainKeys("X-injected", "X-injected2");
+        assertThat(headers.getFirst("X-Mqtt-Property-note")).isEqualTo("a  X-Injected: yes");
+    }
+
     @Test
     void retries5xxWithBackOffAndCompletesWhenTheWebhookRecovers() {
         AtomicInteger calls = new AtomicInteger();

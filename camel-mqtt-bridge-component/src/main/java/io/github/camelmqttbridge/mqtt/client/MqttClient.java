@@ -29,6 +29,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -79,6 +80,8 @@ public final class MqttClient implements AutoCloseable {
     private CompletableFuture<ConnectResult> connectFuture;
     private boolean storeOpened;
     private boolean everConnected;
+    /** Connected at least once since the last connect() call: further attempts are reconnects (Clean Start). */
+    private boolean connectedSinceConnectCall;
     private boolean hadSessionState;
     private String clientId;
     private int uriIndex;
@@ -171,6 +174,7 @@ public final class MqttClient implements AutoCloseable {
             }
             if (state == ConnectionState.DISCONNECTED) {
                 failuresThisRound = 0;
+                connectedSinceConnectCall = false;
                 startAttempt();
             }
         });
@@ -368,7 +372,14 @@ public final class MqttClient implements AutoCloseable {
             }
             if (connection != null && connection.channel().isActive()) {
                 Channel channel = connection.channel();
-                channel.writeAndFlush(MqttMessageBuilders.disconnect().reasonCode((byte) 0).build())
+                MqttMessageBuilders.DisconnectBuilder disconnect = MqttMessageBuilders.disconnect().reasonCode((byte) 0);
+                if (options.endSessionOnDisconnect()) {
+                    MqttProperties props = new MqttProperties();
+                    props.add(new MqttProperties.IntegerProperty(
+                            MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 0));
+                    disconnect.properties(props);
+                }
+                channel.writeAndFlush(disconnect.build())
                         .addListener(f -> channel.close().addListener(c -> future.complete(null)));
             } else {
                 future.complete(null);
@@ -430,6 +441,7 @@ public final class MqttClient implements AutoCloseable {
             onAttemptFailed(e);
             return;
         }
+        boolean cleanStart = options.cleanStart(connectedSinceConnectCall);
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -440,7 +452,7 @@ public final class MqttClient implements AutoCloseable {
                         ChannelPipeline p = ch.pipeline();
                         path.addTransportHandlers(ch);
                         p.addLast("flush", new FlushConsolidationHandler(256, true));
-                        PipelineAssembler.assemble(p, true, options, clientId, serverUri, events, flows);
+                        PipelineAssembler.assemble(p, true, options, cleanStart, clientId, serverUri, events, flows);
                     }
                 });
         ChannelFuture cf = path.connect(bootstrap);
@@ -493,6 +505,7 @@ public final class MqttClient implements AutoCloseable {
         boolean reconnect = everConnected;
         boolean sessionLost = !sessionPresent && options.persistentSession() && (everConnected || hadSessionState);
         everConnected = true;
+        connectedSinceConnectCall = true;
         attempt = 0;
         failuresThisRound = 0;
         current = result;

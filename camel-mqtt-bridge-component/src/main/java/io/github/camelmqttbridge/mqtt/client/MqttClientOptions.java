@@ -32,6 +32,7 @@ public final class MqttClientOptions {
     private final String clientId;
     private final MqttVersion version;
     private final boolean cleanStart;
+    private final boolean newClientId;
     private final long sessionExpiryInterval;
     private final String userName;
     private final byte[] password;
@@ -68,6 +69,7 @@ public final class MqttClientOptions {
         this.clientId = b.clientId == null ? "" : b.clientId;
         this.version = b.version;
         this.cleanStart = b.cleanStart;
+        this.newClientId = b.newClientId;
         this.sessionExpiryInterval = b.sessionExpiryInterval;
         this.userName = b.userName;
         this.password = b.password;
@@ -244,6 +246,36 @@ public final class MqttClientOptions {
         return reauthenticateInterval;
     }
 
+    /**
+     * The Clean Start flag of one CONNECT. The first connection after {@code connect()} sends the configured flag; an
+     * automatic reconnect of an MQTT 5 client sends false, so that the session (kept by the Session Expiry Interval)
+     * and the messages the broker holds in it survive a lost connection. MQTT 3.1.1 has no expiry: a clean session
+     * ends with its connection, and Clean Session 0 on a reconnect would open a session that never ends, so 3.1.1
+     * sends the configured flag every time.
+     */
+    public boolean cleanStart(boolean reconnect) {
+        return cleanStart && !((reconnect || newClientId) && version == MqttVersion.V5);
+    }
+
+    /**
+     * The client id was made up for this client alone (e.g. generated per start), so no session can exist under it:
+     * on MQTT 5 even the first CONNECT then sends Clean Start 0. It opens a new session all the same, and Mosquitto
+     * 2.0 writes a session to its persistence file only when it was opened with Clean Start 0, so the session then
+     * survives a broker restart too.
+     */
+    public boolean newClientId() {
+        return newClientId;
+    }
+
+    /**
+     * Whether a deliberate {@code disconnect()} ends the session at once (MQTT 5 DISCONNECT with Session Expiry 0):
+     * with cleanStart the next {@code connect()} would discard it anyway, so only reconnects need it to outlive the
+     * connection, and ending it spares the broker a session nobody resumes.
+     */
+    public boolean endSessionOnDisconnect() {
+        return cleanStart && version == MqttVersion.V5 && sessionExpiryInterval > 0;
+    }
+
     /** True when the session outlives the connection, i.e. the broker should keep it for us. */
     public boolean persistentSession() {
         return !cleanStart || (version == MqttVersion.V5 && sessionExpiryInterval > 0);
@@ -265,6 +297,7 @@ public final class MqttClientOptions {
         private String clientId;
         private MqttVersion version = MqttVersion.V5;
         private boolean cleanStart = true;
+        private boolean newClientId;
         private long sessionExpiryInterval;
         private String userName;
         private byte[] password;
@@ -332,6 +365,12 @@ public final class MqttClientOptions {
 
         public Builder version(MqttVersion version) {
             this.version = version;
+            return this;
+        }
+
+        /** See {@link MqttClientOptions#newClientId()}. */
+        public Builder newClientId(boolean newClientId) {
+            this.newClientId = newClientId;
             return this;
         }
 

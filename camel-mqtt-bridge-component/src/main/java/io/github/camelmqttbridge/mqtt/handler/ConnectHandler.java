@@ -35,6 +35,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     public static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("mqtt-bridge.version");
 
     private final MqttClientOptions options;
+    private final boolean cleanStart;
     private final String clientId;
     private final String serverUri;
     private final ConnectionEvents events;
@@ -42,7 +43,14 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private boolean finished;
 
     public ConnectHandler(MqttClientOptions options, String clientId, String serverUri, ConnectionEvents events) {
+        this(options, options.cleanStart(), clientId, serverUri, events);
+    }
+
+    /** {@code cleanStart}: this CONNECT's flag (see {@link MqttClientOptions#cleanStart(boolean)}). */
+    public ConnectHandler(MqttClientOptions options, boolean cleanStart, String clientId, String serverUri,
+            ConnectionEvents events) {
         this.options = options;
+        this.cleanStart = cleanStart;
         this.clientId = clientId;
         this.serverUri = serverUri;
         this.events = events;
@@ -75,7 +83,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
                         ? io.netty.handler.codec.mqtt.MqttVersion.MQTT_5
                         : io.netty.handler.codec.mqtt.MqttVersion.MQTT_3_1_1)
                 .clientId(clientId)
-                .cleanSession(options.cleanStart())
+                .cleanSession(cleanStart)
                 .keepAlive(options.keepAliveSeconds());
         if (options.userName() != null) {
             connect.hasUser(true).username(options.userName());

@@ -49,6 +49,12 @@ public final class PipelineAssembler {
      */
     public static void assemble(ChannelPipeline p, boolean codec, MqttClientOptions options, String clientId,
             String serverUri, ConnectionEvents events, Flows flows) {
+        assemble(p, codec, options, options.cleanStart(), clientId, serverUri, events, flows);
+    }
+
+    /** As above, with this connection's Clean Start flag (see {@link MqttClientOptions#cleanStart(boolean)}). */
+    public static void assemble(ChannelPipeline p, boolean codec, MqttClientOptions options, boolean cleanStart,
+            String clientId, String serverUri, ConnectionEvents events, Flows flows) {
         if (codec) {
             p.addLast("frameGuard", new InboundFrameGuard(serverUri, options.maximumPacketSize(),
                     options.version() == MqttVersion.V5));
@@ -57,7 +63,7 @@ public final class PipelineAssembler {
         }
         p.addLast("malformed", new MalformedPacketHandler(serverUri));
         p.addLast("auth", new AuthHandler(options, serverUri));
-        p.addLast("connect", new ConnectHandler(options, clientId, serverUri, events));
+        p.addLast("connect", new ConnectHandler(options, cleanStart, clientId, serverUri, events));
         p.addLast("keepAlive", new KeepAliveHandler(serverUri));
         p.addLast("inbound", flows.inbound());
         p.addLast("outbound", flows.outbound());
