@@ -27,8 +27,9 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
     private String brokerUrl = "tcp://localhost:1883";
     @UriParam(label = "common",
             description = "MQTT client identifier; must be unique per broker. When not set a random one is generated"
-                    + " (mqtt-bridge-<random>), which is only allowed with a clean, non-persistent session: a persistent"
-                    + " session (cleanStart=false, sessionExpiryInterval > 0) or persistence=file needs an explicit"
+                    + " (mqtt-bridge- followed by a random suffix) for each start; its session still survives a lost"
+                    + " connection, but not a restart. A session meant to be resumed by a later start (cleanStart=false,"
+                    + " or an explicitly set sessionExpiryInterval greater than 0) or persistence=file needs an explicit"
                     + " clientId, because the session is found again by it.")
     private String clientId;
     @UriParam(defaultValue = "2", enums = "0,1,2", label = "common",
