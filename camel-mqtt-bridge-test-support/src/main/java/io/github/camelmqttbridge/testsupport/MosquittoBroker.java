@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -155,7 +156,8 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** What the builder collected; read by {@link MosquittoConfigWriter}. */
     record Settings(boolean persistence, Map<String, String> users, String aclText, TestCertificates tlsCertificates,
-            boolean requireClientCertificate, ServerCertificate serverCertificate, String extraConfig) {
+            boolean requireClientCertificate, ServerCertificate serverCertificate, String extraConfig,
+            Map<String, String> dynamicSecurityUsers, List<String> deniedSubscribePatterns) {
     }
 
     /** Collects the broker's options; {@link #start()} writes the configuration and runs Mosquitto. */
@@ -168,6 +170,8 @@ public final class MosquittoBroker implements AutoCloseable {
         private ServerCertificate serverCertificate = ServerCertificate.LOCALHOST;
         private String extraConfig;
         private int port;
+        private Map<String, String> dynamicSecurityUsers;
+        private List<String> deniedSubscribePatterns = List.of();
 
         private Builder() {
         }
@@ -181,6 +185,19 @@ public final class MosquittoBroker implements AutoCloseable {
         /** Users and passwords allowed to connect; anonymous clients are then refused. */
         public Builder passwordFile(Map<String, String> users) {
             this.users = new LinkedHashMap<>(users);
+            return this;
+        }
+
+        /**
+         * Users and passwords checked by Mosquitto's dynamic security plugin, which, unlike an ACL file, refuses a
+         * SUBSCRIBE: the users may publish and subscribe to everything except filters matching
+         * {@code deniedSubscribePatterns} (e.g. {@code forbidden/#}), which get the SUBACK failure code 0x80
+         * (MQTT 3.1.1) or 0x87 "not authorized" (MQTT 5). Anonymous clients are refused. Not together with
+         * {@link #passwordFile}.
+         */
+        public Builder dynamicSecurity(Map<String, String> users, List<String> deniedSubscribePatterns) {
+            this.dynamicSecurityUsers = new LinkedHashMap<>(users);
+            this.deniedSubscribePatterns = List.copyOf(deniedSubscribePatterns);
             return this;
         }
 
@@ -224,8 +241,11 @@ public final class MosquittoBroker implements AutoCloseable {
             int plainPort = port != 0 ? port : FreePorts.find();
             int securePort = tlsCertificates == null ? 0 : otherFreePort(plainPort);
             Path directory = createDirectory();
+            if (users != null && dynamicSecurityUsers != null) {
+                throw new IllegalStateException("Use either passwordFile(...) or dynamicSecurity(...), not both");
+            }
             Settings settings = new Settings(persistence, users, aclText, tlsCertificates, requireClientCertificate,
-                    serverCertificate, extraConfig);
+                    serverCertificate, extraConfig, dynamicSecurityUsers, deniedSubscribePatterns);
             Path config = new MosquittoConfigWriter(directory).write(settings, plainPort, securePort);
             MosquittoBroker broker = new MosquittoBroker(binary, directory, config, plainPort, securePort);
             try {
