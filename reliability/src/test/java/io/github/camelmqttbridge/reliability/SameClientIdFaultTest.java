@@ -40,22 +40,22 @@ class SameClientIdFaultTest extends FaultTestSupport {
         Duration measured = overlap.minus(settle);
         int oldJmx = FreePorts.find();
         int newJmx = FreePorts.find();
-        // the stream lasts the whole overlap: faults land mid-stream and there is something to bridge throughout
-        double rate = n / (overlap.toSeconds() + 20.0);
+        double rate = n / (overlap.toSeconds() + 15.0);
         try (BridgeProcess old = replica(run, "old", qos, kafka.bootstrapServers(), oldJmx);
              BridgeProcess updated = replica(run, "new", qos, kafka.bootstrapServers(), newJmx);
              SequenceTail tail = new SequenceTail(kafka.bootstrapServers(), dataTopic(run));
              NumberedPublisher publisher = new NumberedPublisher(mosquitto.tcpUrl(), run, qos, WINDOW, DEVICES)
                      .rate(rate)) {
             old.start();
-            publisher.start(n);
-            publisher.awaitIssued(n / 10, Duration.ofMinutes(5));
             // same client id: the broker takes the session from the old bridge. Not waiting for its routes: on
             // today's engine its consumer's start can block while the two take the session from each other.
             String takeover = "Client " + clientId(run) + " already connected, closing old connection";
             updated.launch();
             awaitCondition(Duration.ofSeconds(180), () -> mosquittoLogLines(takeover) > 0,
                     () -> "the new bridge did not connect; its log:\n" + updated.tail(30));
+            // the stream starts once both run (a JVM start takes a minute on a busy machine) and lasts beyond the
+            // overlap, so there is something to bridge all the time
+            publisher.start(n);
             BridgeProcess.sleep(settle.toMillis()); // time for a reconnect policy to slow down, not a wait for something
             long takeoversBefore = mosquittoLogLines(takeover);
             long recordsBefore = tail.records();
