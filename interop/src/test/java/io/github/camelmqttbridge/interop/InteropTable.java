@@ -40,7 +40,7 @@ final class InteropTable {
             StringBuilder value = new StringBuilder();
             for (String word : f[6].split(" ")) {
                 int eq = word.indexOf('=');
-                if (eq > 0 && word.substring(0, eq).matches("[A-Za-z]+") && !"error".equals(key)) {
+                if (eq > 0 && word.substring(0, eq).matches("[A-Za-z][A-Za-z0-9]*") && !"error".equals(key)) {
                     if (key != null) {
                         facts.put(key, value.toString());
                     }
@@ -59,6 +59,12 @@ final class InteropTable {
     }
 
     private InteropTable() {
+    }
+
+    /** Rebuilds the table from the result files, e.g. after runs of single brokers; run from the interop folder. */
+    public static void main(String[] args) {
+        write();
+        System.out.println(Path.of(System.getProperty("interop.table", "target/interop-table.md")).toAbsolutePath());
     }
 
     static void write() {
@@ -148,7 +154,9 @@ final class InteropTable {
                         .append(l.qos().equals("-") ? "" : ", QoS " + l.qos()).append(", ").append(l.scenario().label)
                         .append(": ").append(l.outcome().equals("KNOWN") ? "skipped" : l.outcome())
                         .append(" — waits for ").append(l.facts().get("known"))
-                        .append(l.outcome().equals("FAIL") ? "; measured: " + l.reason() : "").append('\n');
+                        .append(l.outcome().equals("FAIL") ? "; measured: "
+                                + (l.facts().containsKey("error") ? "`" + l.facts().get("error") + "`" : l.reason()) : "")
+                        .append('\n');
             }
         }
         return out.toString();
@@ -161,6 +169,8 @@ final class InteropTable {
         Line l = line.get();
         String facts = l.facts().containsKey("lost")
                 ? "lost " + l.facts().get("lost") + ", dup " + l.facts().get("dup")
+                        + (l.facts().containsKey("dupWithDupFlag0")
+                                ? " (" + l.facts().get("dupWithDupFlag0") + " sent again with DUP=0)" : "")
                         + (l.facts().containsKey("mosquittoSubDup")
                                 ? " (mosquitto_sub: lost " + l.facts().get("mosquittoSubLost") + ", dup "
                                         + l.facts().get("mosquittoSubDup") + ")" : "")
