@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -214,7 +215,8 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** What the builder collected; read by {@link MosquittoConfigWriter}. */
     record Settings(boolean persistence, Map<String, String> users, String aclText, TestCertificates tlsCertificates,
-            boolean requireClientCertificate, ServerCertificate serverCertificate, String extraConfig) {
+            boolean requireClientCertificate, ServerCertificate serverCertificate, String extraConfig,
+            Map<String, String> dynamicSecurityUsers, List<String> deniedSubscribePatterns) {
     }
 
     /** The ports of the listeners; 0 for a listener the broker does not have. */
@@ -232,6 +234,8 @@ public final class MosquittoBroker implements AutoCloseable {
         private String extraConfig;
         private int port;
         private boolean webSockets;
+        private Map<String, String> dynamicSecurityUsers;
+        private List<String> deniedSubscribePatterns = List.of();
 
         private Builder() {
         }
@@ -245,6 +249,19 @@ public final class MosquittoBroker implements AutoCloseable {
         /** Users and passwords allowed to connect; anonymous clients are then refused. */
         public Builder passwordFile(Map<String, String> users) {
             this.users = new LinkedHashMap<>(users);
+            return this;
+        }
+
+        /**
+         * Users and passwords checked by Mosquitto's dynamic security plugin, which, unlike an ACL file, refuses a
+         * SUBSCRIBE: the users may publish and subscribe to everything except filters matching
+         * {@code deniedSubscribePatterns} (e.g. {@code forbidden/#}), which get the SUBACK failure code 0x80
+         * (MQTT 3.1.1) or 0x87 "not authorized" (MQTT 5). Anonymous clients are refused. Not together with
+         * {@link #passwordFile}.
+         */
+        public Builder dynamicSecurity(Map<String, String> users, List<String> deniedSubscribePatterns) {
+            this.dynamicSecurityUsers = new LinkedHashMap<>(users);
+            this.deniedSubscribePatterns = List.copyOf(deniedSubscribePatterns);
             return this;
         }
 
@@ -301,8 +318,11 @@ public final class MosquittoBroker implements AutoCloseable {
             int wsPort = webSockets ? otherFreePort(taken) : 0;
             int wssPort = webSockets && tlsCertificates != null ? otherFreePort(taken) : 0;
             Path directory = createDirectory();
+            if (users != null && dynamicSecurityUsers != null) {
+                throw new IllegalStateException("Use either passwordFile(...) or dynamicSecurity(...), not both");
+            }
             Settings settings = new Settings(persistence, users, aclText, tlsCertificates, requireClientCertificate,
-                    serverCertificate, extraConfig);
+                    serverCertificate, extraConfig, dynamicSecurityUsers, deniedSubscribePatterns);
             Path config = new MosquittoConfigWriter(directory).write(settings,
                     new Ports(plainPort, securePort, wsPort, wssPort));
             MosquittoBroker broker = new MosquittoBroker(binary, directory, config, plainPort, securePort, wsPort, wssPort);

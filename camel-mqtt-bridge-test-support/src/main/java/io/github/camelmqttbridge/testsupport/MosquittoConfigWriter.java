@@ -37,6 +37,14 @@ final class MosquittoConfigWriter {
             if (settings.users() != null) {
                 lines.add("allow_anonymous false");
                 lines.add("password_file " + writePasswordFile(settings.users()));
+            } else if (settings.dynamicSecurityUsers() != null) {
+                Path plugin = MosquittoDynamicSecurity.plugin().orElseThrow(() -> new IllegalStateException(
+                        "Mosquitto's dynamic security plugin (mosquitto_dynamic_security.so) was not found under /usr/lib; "
+                                + ExecutableLocator.INSTALL_HINT));
+                lines.add("allow_anonymous false");
+                lines.add("plugin " + plugin);
+                lines.add("plugin_opt_config_file " + MosquittoDynamicSecurity.write(directory,
+                        settings.dynamicSecurityUsers(), settings.deniedSubscribePatterns()));
             } else {
                 lines.add("allow_anonymous true");
             }

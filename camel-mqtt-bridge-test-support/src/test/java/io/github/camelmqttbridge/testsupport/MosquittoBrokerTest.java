@@ -29,6 +29,18 @@ class MosquittoBrokerTest {
     }
 
     @Test
+    void dynamicSecurityRefusesDeniedSubscriptionsAndWrongPasswords() throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.builder()
+                .dynamicSecurity(Map.of("alice", "secret"), java.util.List.of("forbidden/#")).start()) {
+            assertThat(MqttConnectProbe.connect(broker.port(), "alice", "secret")).isZero();
+            assertThat(MqttConnectProbe.connect(broker.port(), "alice", "wrong")).isIn(4, 5);
+            assertThat(MqttConnectProbe.subscribe(broker.port(), "alice", "secret", "allowed/#", 2)).isEqualTo(2);
+            assertThat(MqttConnectProbe.subscribe(broker.port(), "alice", "secret", "forbidden/x", 1))
+                    .isEqualTo(MqttConnectProbe.SUBSCRIPTION_REFUSED);
+        }
+    }
+
+    @Test
     void killAndRestartKeepPortAndPersistenceDirectory() throws Exception {
         try (MosquittoBroker broker = MosquittoBroker.builder().persistence(true).start()) {
             int port = broker.port();

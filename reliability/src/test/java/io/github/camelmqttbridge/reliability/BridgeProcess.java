@@ -31,7 +31,8 @@ final class BridgeProcess implements AutoCloseable {
             "status: in ([0-9.]+) msg/s, out ([0-9.]+) msg/s, in flight (\\d+), acked (\\d+), dead-lettered (\\d+),"
                     + " failed (\\d+), reconnects (\\S+)");
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    // generous: a JVM and Camel start took over 60 s at a load average of 28 on the shared 2-core machine
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
 
     private final Path directory;
@@ -42,6 +43,9 @@ final class BridgeProcess implements AutoCloseable {
     private final AtomicLong lastAcked = new AtomicLong();
     private final AtomicLong statusLines = new AtomicLong();
     private final AtomicLong peakRssKb = new AtomicLong();
+    /** The status line's "reconnects": -1 until a line with a number came. */
+    private final AtomicLong reconnects = new AtomicLong(-1);
+    private final List<String> jvmOptions = new ArrayList<>();
     private volatile boolean started;
 
     BridgeProcess(Path directory, List<String> routeFiles) {
@@ -54,12 +58,44 @@ final class BridgeProcess implements AutoCloseable {
         return this;
     }
 
+    /** A JVM option for the child, e.g. a system property; before {@link #start()}. */
+    BridgeProcess jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    /**
+     * Opens the child's JMX to this machine on {@code port} (no authentication, no TLS: a test on 127.0.0.1), for
+     * {@link BridgeJmx}.
+     */
+    BridgeProcess jmxPort(int port) {
+        return jvmOption("-Dcom.sun.management.jmxremote.port=" + port)
+                .jvmOption("-Dcom.sun.management.jmxremote.rmi.port=" + port)
+                .jvmOption("-Dcom.sun.management.jmxremote.host=127.0.0.1")
+                .jvmOption("-Djava.rmi.server.hostname=127.0.0.1")
+                .jvmOption("-Dcom.sun.management.jmxremote.authenticate=false")
+                .jvmOption("-Dcom.sun.management.jmxremote.ssl=false");
+    }
+
     Path log() {
         return directory.resolve("bridge.out");
     }
 
-    /** Starts the child and returns once it printed that its routes started (at most 60 s). */
+    /** Starts the child and returns once it printed that its routes started (at most 120 s). */
     synchronized BridgeProcess start() {
+        if (isAlive()) {
+            return this;
+        }
+        launch();
+        process.awaitReady("print that its routes started", START_TIMEOUT, () -> started);
+        return this;
+    }
+
+    /**
+     * Starts the child and returns at once; {@link #awaitStarted} waits for its routes. For a bridge whose start may
+     * block for a while (its consumer waits for a broker that keeps taking its session away).
+     */
+    synchronized BridgeProcess launch() {
         if (isAlive()) {
             return this;
         }
@@ -70,6 +106,7 @@ final class BridgeProcess implements AutoCloseable {
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(jvmOptions);
         Path jar = Reliability.runnerJar();
         if (Files.isRegularFile(jar)) {
             cmd.add("-jar");
@@ -88,8 +125,16 @@ final class BridgeProcess implements AutoCloseable {
         properties.forEach((k, v) -> cmd.add(k + "=" + v));
         process = ChildProcess.start("the bridge", new ProcessBuilder(cmd).directory(directory.toFile()), log(),
                 this::readOutputLine);
-        process.awaitReady("print that its routes started", START_TIMEOUT, () -> started);
         return this;
+    }
+
+    /** After {@link #launch()}: returns once the child printed that its routes started, at most {@code timeout}. */
+    void awaitStarted(Duration timeout) {
+        process.awaitReady("print that its routes started", timeout, () -> started);
+    }
+
+    boolean started() {
+        return started;
     }
 
     /** The real route files, unchanged, in a folder of their own (the runner loads all *.yaml of a folder). */
@@ -116,6 +161,9 @@ final class BridgeProcess implements AutoCloseable {
             statusLines.incrementAndGet();
             maxInflight.accumulateAndGet(Long.parseLong(m.group(3)), Math::max);
             lastAcked.set(Long.parseLong(m.group(4)));
+            if (m.group(7).matches("\\d+")) {
+                reconnects.set(Long.parseLong(m.group(7)));
+            }
             // status lines come a second after the start, long after `process` holds this child
             peakRssKb.accumulateAndGet(rssKb(pid()), Math::max);
         }
@@ -167,6 +215,14 @@ final class BridgeProcess implements AutoCloseable {
 
     long lastAcked() {
         return lastAcked.get();
+    }
+
+    /**
+     * The mqtt-bridge consumers' reconnects as the last status line said (the sum of their Reconnects JMX
+     * attribute); -1 before the first line. A restarted child counts from 0 again.
+     */
+    long reconnects() {
+        return reconnects.get();
     }
 
     long statusLines() {

@@ -53,6 +53,15 @@ abstract class FaultTestSupport {
         }
     }
 
+    /** Lines of the Mosquitto log (log_type all) that contain {@code text}. */
+    static long mosquittoLogLines(String text) {
+        try (var lines = Files.lines(mosquitto.logFile(), java.nio.charset.StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
     static int messages() {
         return Reliability.messages();
     }
@@ -85,18 +94,29 @@ abstract class FaultTestSupport {
      * client id, subscription QoS {@code qos}, topics {@code <run>/+/+} to Kafka topic {@code <run>.seq}.
      */
     static BridgeProcess kafkaBridge(String run, int qos, String brokerUrl, String bootstrap, String... moreRoutes) {
+        return kafkaBridge(run, "", qos, brokerUrl, bootstrap, moreRoutes);
+    }
+
+    /**
+     * As {@link #kafkaBridge(String, int, String, String, String...)}, as one of several replicas of the same bridge
+     * (same client id and topics): {@code replica} names its own output and state folders, as separate machines
+     * would have.
+     */
+    static BridgeProcess kafkaBridge(String run, String replica, int qos, String brokerUrl, String bootstrap,
+            String... moreRoutes) {
         List<String> routes = new java.util.ArrayList<>();
         routes.add("mqtt-to-kafka.yaml");
         routes.addAll(List.of(moreRoutes));
         Path dir = runDir(run);
-        return new BridgeProcess(dir.resolve("bridge"), routes)
+        String suffix = replica.isEmpty() ? "" : "-" + replica;
+        return new BridgeProcess(dir.resolve("bridge" + suffix), routes)
                 .property("mqtt.url", brokerUrl)
                 .property("mqtt.clientId", "rel-" + run)
                 .property("mqtt.qos", qos)
                 .property("mqtt.sensors.filter", run + "/+/+")
                 .property("mqtt.file.filter", run + "/#")
-                .property("bridge.state.dir", dir.resolve("state"))
-                .property("bridge.out.dir", dir.resolve("out"))
+                .property("bridge.state.dir", dir.resolve("state" + suffix))
+                .property("bridge.out.dir", dir.resolve("out" + suffix))
                 .property("kafka.brokers", bootstrap)
                 .property("kafka.topic.prefix", run + ".")
                 .property("kafka.dlq.topic", run + ".dlq")
