@@ -63,7 +63,7 @@ class BridgeMainTest {
     @Test
     void aYamlErrorEndsWithOneLineNamingTheFileAndLine() {
         int code = BridgeMain.run(new String[] {"--routes", resource("bad-yaml"), "mqtt.url=tcp://127.0.0.1:1",
-                "bridge.out.dir=" + dir}, out, err);
+                "bridge.out.dir=" + dir, "bridge.data.dir=" + dir}, out, err);
         String error = errBytes.toString(StandardCharsets.UTF_8).strip();
         assertThat(code).isEqualTo(1);
         assertThat(error.lines().count()).isEqualTo(1);
@@ -73,7 +73,7 @@ class BridgeMainTest {
     @Test
     void anUnknownEndpointOptionEndsWithOneLineNamingIt() {
         int code = BridgeMain.run(new String[] {"--routes", resource("bad-option"), "mqtt.url=tcp://127.0.0.1:1",
-                "bridge.out.dir=" + dir}, out, err);
+                "bridge.out.dir=" + dir, "bridge.data.dir=" + dir}, out, err);
         String error = errBytes.toString(StandardCharsets.UTF_8).strip();
         assertThat(code).isEqualTo(1);
         assertThat(error.lines().count()).isEqualTo(1);
@@ -86,7 +86,8 @@ class BridgeMainTest {
         String topic = "it/" + UUID.randomUUID() + "/dev-1/temp";
         BridgeMain.BridgeOptions options = BridgeMain.BridgeOptions.parse(new String[] {
             "--routes", resource("paho-routes"), "--status-interval", "1",
-            "test.topic=" + topic, "bridge.out.dir=" + dir, "mqtt.clientId=runner-" + UUID.randomUUID()});
+            "test.topic=" + topic, "bridge.out.dir=" + dir, "bridge.data.dir=" + dir,
+            "mqtt.clientId=runner-" + UUID.randomUUID()});
         try (BridgeRunner runner = BridgeRunner.start(options, out)) {
             assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("embedded MQTT 5 broker", runner.mqttUrl())
                     .doesNotContain("embedded Kafka");
@@ -114,7 +115,9 @@ class BridgeMainTest {
         try (BridgeRunner runner = BridgeRunner.start(options, out)) {
             String printed = outBytes.toString(StandardCharsets.UTF_8);
             assertThat(printed).contains("embedded MQTT 5 broker", "embedded Kafka", runner.mqttUrl(),
-                    runner.kafkaBrokers(), "--tail-kafka", "mosquitto_pub", "ready in");
+                    runner.kafkaBrokers(), "--tail-kafka", "mosquitto_pub", "ready in",
+                    "dead letter topic bridge.dead-letters", "--tail-kafka bridge.dead-letters",
+                    "state (MQTT sessions, embedded brokers' data): " + dir.resolve("state"));
             publish(runner.mqttUrl(), topic, "{\"value\":21.5,\"unit\":\"C\"}");
             publish(runner.mqttUrl(), "sensors/" + device + "/humidity", "not a reading");
 
@@ -138,7 +141,7 @@ class BridgeMainTest {
 
     @Test
     void anUnreachableBrokerEndsWithOneLineNamingTheUrl() throws Exception {
-        int closed = EmbeddedBroker.freePort();
+        int closed = Ports.anyFree();
         String url = "tcp://127.0.0.1:" + closed;
         int code = BridgeMain.run(new String[] {"--routes", "classpath:routes/mqtt-to-file.yaml", "mqtt.url=" + url,
             "bridge.out.dir=" + dir, "bridge.state.dir=" + dir.resolve("state")}, out, err);

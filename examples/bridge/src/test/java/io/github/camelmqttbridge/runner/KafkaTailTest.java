@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +19,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --tail-kafka} against the embedded Kafka: what a user sees, line by line. */
 class KafkaTailTest {
 
     private static EmbeddedKafka kafka;
 
+    @TempDir
+    static Path home;
+
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start(EmbeddedBroker.freePort());
+        kafka = EmbeddedKafka.start(home, Ports.anyFree(), Ports.anyFree());
     }
 
     @AfterAll
