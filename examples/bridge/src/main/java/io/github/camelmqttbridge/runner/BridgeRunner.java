@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,9 +173,14 @@ public final class BridgeRunner implements AutoCloseable {
 
     private static void printHowToTry(CamelContext context, String mqttUrl, String kafkaBrokers, PrintStream out) {
         URI uri = URI.create(mqttUrl);
+        String topic = exampleTopic(context);
+        if (topic == null) {
+            out.println("camel-mqtt-bridge: try it: publish to " + mqttUrl + " on the topics of the routes above");
+            return;
+        }
         out.println("camel-mqtt-bridge: try it: publish to " + mqttUrl + ", e.g.");
         out.println("  mosquitto_pub -h " + uri.getHost() + " -p " + uri.getPort()
-                + " -V mqttv5 -q 1 -t sensors/dev-1/temperature -m '{\"value\":21.5}'");
+                + " -V mqttv5 -q 1 -t " + topic + " -m '{\"value\":21.5}'");
         if (context.getRoute("mqtt-to-kafka") != null) {
             String prefix = context.resolvePropertyPlaceholders("{{kafka.topic.prefix}}");
             String dlq = context.resolvePropertyPlaceholders("{{kafka.dlq.topic}}");
@@ -189,6 +195,29 @@ public final class BridgeRunner implements AutoCloseable {
             out.println("  files: " + Path.of(context.resolvePropertyPlaceholders("{{bridge.out.dir}}"))
                     .toAbsolutePath().normalize() + "/sensors/dev-1/temperature/<day>.jsonl  [bridge.out.dir]");
         }
+    }
+
+    /**
+     * A topic to publish to in the "try it" lines: sensors/dev-1/temperature for the shipped routes, else one that the
+     * first mqtt-bridge consumer's first filter matches ({@code +} as dev-1, {@code #} as test), or null.
+     */
+    static String exampleTopic(CamelContext context) {
+        if (context.getRoute("mqtt-to-kafka") != null || context.getRoute("mqtt-to-file") != null) {
+            return "sensors/dev-1/temperature";
+        }
+        for (var route : context.getRoutes()) {
+            String uri = route.getEndpoint().getEndpointBaseUri();
+            if (uri.startsWith("mqtt-bridge:")) {
+                String path = uri.substring("mqtt-bridge:".length()).replaceFirst("^//", "");
+                // URLDecoder would turn the single-level wildcard + into a space
+                String filter = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8).split(",")[0];
+                if (filter.startsWith("$share/")) {
+                    filter = filter.substring(filter.indexOf('/', "$share/".length()) + 1);
+                }
+                return filter.replace("+", "dev-1").replace("#", "test");
+            }
+        }
+        return null;
     }
 
     /** How this runner was started: java -jar path/to/the.jar, or the class name on a class path. */

@@ -18,6 +18,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -90,7 +92,7 @@ class BridgeMainTest {
             "mqtt.clientId=runner-" + UUID.randomUUID()});
         try (BridgeRunner runner = BridgeRunner.start(options, out)) {
             assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("embedded MQTT 5 broker", runner.mqttUrl())
-                    .doesNotContain("embedded Kafka");
+                    .doesNotContain("embedded Kafka").contains("on the topics of the routes above");
             publish(runner.mqttUrl(), topic, "{\"value\":21.5}");
             Path file = dir.resolve(topic + "/" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(file) && Files.size(file) > 0);
@@ -136,6 +138,22 @@ class BridgeMainTest {
             // two routes see two messages each: 4 acked, the poison one dead-lettered by the Kafka route
             await().atMost(Duration.ofSeconds(20)).until(() -> status.totals().out() == 4);
             assertThat(status.next()).contains("acked 4,", "dead-lettered 1,", "failed 0,", "reconnects 0");
+        }
+    }
+
+    /** The "try it" line of a user's routes names a topic their first mqtt-bridge consumer reads. */
+    @Test
+    void theExampleTopicMatchesTheFirstMqttBridgeConsumersFilter() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("mqtt-bridge:$share/g/plant/+/line/#,other?brokerUrl=tcp://127.0.0.1:1").autoStartup(false)
+                            .log("x");
+                }
+            });
+            context.start();
+            assertThat(BridgeRunner.exampleTopic(context)).isEqualTo("plant/dev-1/line/test");
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,6 +40,14 @@ class KafkaTailTest {
         if (kafka != null) {
             kafka.close();
         }
+    }
+
+    /** A dead letter record ends in a newline of its own (JSON Lines): still one line per record. */
+    @Test
+    void aRecordEndingInANewlineIsStillOneLine() {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("bridge.dead-letters", 0, 7, "k",
+                "{\"error\":\"x\"}\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(KafkaTail.format(record)).isEqualTo("bridge.dead-letters[0]@7 key=k {\"error\":\"x\"}");
     }
 
     @Test
