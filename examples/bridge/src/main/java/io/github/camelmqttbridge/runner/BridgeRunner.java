@@ -30,6 +30,10 @@ public final class BridgeRunner implements AutoCloseable {
 
     static final String DEFAULT_ROUTES = "classpath:routes/mqtt-to-kafka.yaml,classpath:routes/mqtt-to-file.yaml";
     static final String DEFAULTS = "classpath:routes/application.properties";
+    /** Names of the embedded brokers' ports in {@link EmbeddedData}'s memory of the last run. */
+    static final String MQTT_PORT = "mqtt";
+    static final String KAFKA_PORT = "kafka";
+    static final String KAFKA_CONTROLLER_PORT = "kafka.controller";
 
     private final Main main;
     private final EmbeddedData embeddedData;
@@ -145,10 +149,6 @@ public final class BridgeRunner implements AutoCloseable {
             throw e;
         }
     }
-
-    static final String MQTT_PORT = "mqtt";
-    static final String KAFKA_PORT = "kafka";
-    static final String KAFKA_CONTROLLER_PORT = "kafka.controller";
 
     /** The last run's port when free (said so when it is not: clients may still use it), else the default's. */
     private static int choosePort(EmbeddedData data, String name, int preferred, String what, PrintStream out)
