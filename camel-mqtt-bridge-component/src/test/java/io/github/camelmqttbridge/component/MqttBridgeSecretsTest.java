@@ -63,12 +63,15 @@ class MqttBridgeSecretsTest {
                 for (Endpoint endpoint : context.getEndpoints()) {
                     seen.append(endpoint).append('\n');
                 }
-                ManagedCamelContextMBean managed = context.getCamelContextExtension()
-                        .getContextPlugin(ManagedCamelContext.class).getManagedCamelContext();
-                seen.append(managed.dumpRoutesAsXml(false)).append('\n');
-                int read = appendAllCamelMBeanAttributes(seen);
-                assertThat(read).as("JMX attributes read").isGreaterThan(50);
-                assertThat(seen).as("the consumer's JMX attributes were among them").contains("secrets/" + id);
+                // the -Dcamel-4.14 guard runs without camel-management (not served for 4.14): no JMX to look at there
+                if (!Boolean.getBoolean("mqtt.bridge.test.noJmx")) {
+                    ManagedCamelContextMBean managed = context.getCamelContextExtension()
+                            .getContextPlugin(ManagedCamelContext.class).getManagedCamelContext();
+                    seen.append(managed.dumpRoutesAsXml(false)).append('\n');
+                    int read = appendAllCamelMBeanAttributes(seen);
+                    assertThat(read).as("JMX attributes read").isGreaterThan(50);
+                    assertThat(seen).as("the consumer's JMX attributes were among them").contains("secrets/" + id);
+                }
             } finally {
                 context.stop();
             }

@@ -116,15 +116,40 @@ class MqttToKafkaRouteTest {
     }
 
     @Test
-    void outOfRangeReadingIsDroppedButAcknowledged() {
-        Exchange dropped = publish(routes.context(), message(routes.context(), "sensors/dev-3/temperature", "9999"));
+    void aReadingOutsideItsMetricsRangeGoesToTheDeadLetterTopicSayingWhyAndIsAcknowledged() throws Exception {
+        Exchange rejected = publish(routes.context(), message(routes.context(), "sensors/dev-3/temperature", "9999"));
         Exchange kept = publish(routes.context(), message(routes.context(), "sensors/dev-3/temperature", "20"));
-        assertThat(dropped.getException()).isNull();
+        // handled by the dead letter channel: the exchange completes, so the component acks it
+        assertThat(rejected.getException()).isNull();
         assertThat(kept.getException()).isNull();
 
         List<ConsumerRecord<String, byte[]>> records = kafka.read(prefix + "temperature", 2, Duration.ofSeconds(5));
         assertThat(records).hasSize(1);
         assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).contains("\"value\":20");
+
+        List<ConsumerRecord<String, byte[]>> dead = kafka.read(dlq, 1, Duration.ofSeconds(20));
+        assertThat(dead).hasSize(1);
+        JsonNode record = MAPPER.readTree(dead.get(0).value());
+        // topic, value, range and the property that sets it
+        assertThat(record.get("error").asText()).contains("sensors/dev-3/temperature", "9999", "-50..150",
+                "sensors.range.temperature");
+        assertThat(record.get("errorType").asText()).isEqualTo(ReadingOutOfRangeException.class.getName());
+        assertThat(new String(Base64.getDecoder().decode(record.get("payloadBase64").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("9999");
+        assertThat(header(dead.get(0), "dead-letter-error")).contains("sensors.range.temperature");
+    }
+
+    /** Issue 11: 1013.2 hPa was dropped as out of range, as every metric had temperature's -50..150. */
+    @Test
+    void aMetricWithoutARangeIsNotChecked() {
+        Exchange sent = publish(routes.context(), message(routes.context(), "sensors/dev-3/pressure", "1013.2,hPa"));
+        assertThat(sent.getException()).isNull();
+
+        List<ConsumerRecord<String, byte[]>> records = kafka.read(prefix + "pressure", 1, Duration.ofSeconds(20));
+        assertThat(records).hasSize(1);
+        assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8))
+                .contains("\"value\":1013.2", "\"unit\":\"hPa\"");
+        assertThat(kafka.read(dlq, 1, Duration.ofSeconds(2))).isEmpty();
     }
 
     @Test

@@ -32,17 +32,22 @@ public final class BridgeMain {
                                                  (classpath:routes/application.properties)
               --status-interval <seconds>        seconds between status lines (default 10, 0 = none)
               --shutdown-timeout <seconds>       on Ctrl-C, how long in-flight messages get to finish (default 30)
-              --tail-kafka <topic|regex>         print the records of a Kafka topic (kafka.brokers, default
-                                                 127.0.0.1:9092) from the beginning until Ctrl-C, and start no bridge
+              --tail-kafka <topic|regex>         print the records of a Kafka topic from the beginning until Ctrl-C,
+                                                 and start no bridge (kafka.brokers; default: the embedded Kafka of
+                                                 the last run with the same state folder, else 127.0.0.1:9092)
               --stacktrace                       print the full stack trace of a fatal error
               --help                             this text
               name=value                         set one property, e.g. mqtt.url=tcp://broker:1883
                                                  (environment variables work too: MQTT_URL, KAFKA_BROKERS, ...)
 
             Without mqtt.url (option, properties file or MQTT_URL) the bridge starts an embedded MQTT 5 broker
-            (HiveMQ CE) on 127.0.0.1:1883, or on a free port if 1883 is taken; without kafka.brokers (KAFKA_BROKERS)
-            and with a Kafka route, an embedded one-node KRaft Kafka on 127.0.0.1:9092 or a free port. It prints
-            where to publish and how to read the results.
+            (HiveMQ CE) on 127.0.0.1, port 1883 or a free one; without kafka.brokers (KAFKA_BROKERS) and with a Kafka
+            route, an embedded one-node KRaft Kafka on 127.0.0.1, port 9092 or a free one. Both keep their data in
+            the state folder and take the same port on the next start when it is free. It prints where to publish
+            and how to read the results.
+
+            Folders (bridge.data.dir, default ~/.camel-mqtt-bridge; BRIDGE_DATA_DIR): state/ (bridge.state.dir:
+            MQTT sessions, embedded brokers' data), out/ (bridge.out.dir), dead-letters/ (bridge.dlq.dir).
             """;
 
     private BridgeMain() {
@@ -122,16 +127,12 @@ public final class BridgeMain {
     }
 
     private static int tailKafka(BridgeOptions options, PrintStream out, PrintStream err) {
-        String brokers = BridgeRunner.configured(options, new java.util.Properties(), "kafka.brokers");
-        if (options.properties() != null) {
-            try (var in = Files.newInputStream(options.properties())) {
-                java.util.Properties user = new java.util.Properties();
-                user.load(in);
-                brokers = BridgeRunner.configured(options, user, "kafka.brokers");
-            } catch (java.io.IOException e) {
-                err.println("camel-mqtt-bridge: " + options.properties() + ": " + e.getMessage());
-                return 1;
-            }
+        String brokers;
+        try {
+            brokers = tailBrokers(options);
+        } catch (RuntimeException e) {
+            err.println("camel-mqtt-bridge: " + FatalErrors.describe(e));
+            return 1;
         }
         AtomicBoolean stop = new AtomicBoolean();
         Thread tail = Thread.currentThread();
@@ -144,12 +145,40 @@ public final class BridgeMain {
             }
         }, "tail-shutdown"));
         try {
-            KafkaTail.run(brokers == null ? "127.0.0.1:9092" : brokers, options.tailKafka(), out, stop);
+            KafkaTail.run(brokers, options.tailKafka(), out, stop);
             return 0;
         } catch (Exception e) {
             err.println("camel-mqtt-bridge: " + FatalErrors.describe(e));
             return 1;
         }
+    }
+
+    /**
+     * Where --tail-kafka reads: kafka.brokers when set (argument, environment, --properties file), else the embedded
+     * Kafka of the runner with the same state folder (its last port), else 127.0.0.1:9092.
+     */
+    static String tailBrokers(BridgeOptions options) {
+        try (BridgeProperties properties = new BridgeProperties(BridgeRunner.propertyLocations(options),
+                options.overrides())) {
+            String configured = BridgeRunner.configured(options, userProperties(options), "kafka.brokers");
+            if (configured != null) {
+                return properties.get("kafka.brokers").orElse(configured);
+            }
+            int embedded = EmbeddedData.lastPort(properties.folder("bridge.state.dir"), BridgeRunner.KAFKA_PORT);
+            return "127.0.0.1:" + (embedded > 0 ? embedded : 9092);
+        }
+    }
+
+    private static java.util.Properties userProperties(BridgeOptions options) {
+        java.util.Properties user = new java.util.Properties();
+        if (options.properties() != null) {
+            try (var in = Files.newInputStream(options.properties())) {
+                user.load(in);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(options.properties() + ": " + e.getMessage(), e);
+            }
+        }
+        return user;
     }
 
     /** The parsed command line. */

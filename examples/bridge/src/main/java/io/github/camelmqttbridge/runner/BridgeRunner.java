@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,13 @@ public final class BridgeRunner implements AutoCloseable {
 
     static final String DEFAULT_ROUTES = "classpath:routes/mqtt-to-kafka.yaml,classpath:routes/mqtt-to-file.yaml";
     static final String DEFAULTS = "classpath:routes/application.properties";
+    /** Names of the embedded brokers' ports in {@link EmbeddedData}'s memory of the last run. */
+    static final String MQTT_PORT = "mqtt";
+    static final String KAFKA_PORT = "kafka";
+    static final String KAFKA_CONTROLLER_PORT = "kafka.controller";
 
     private final Main main;
+    private final EmbeddedData embeddedData;
     private final EmbeddedBroker broker;
     private final EmbeddedKafka kafka;
     private final ScheduledExecutorService status;
@@ -38,9 +44,10 @@ public final class BridgeRunner implements AutoCloseable {
     private final String kafkaBrokers;
     private boolean closed;
 
-    private BridgeRunner(Main main, EmbeddedBroker broker, EmbeddedKafka kafka, ScheduledExecutorService status,
-            String mqttUrl, String kafkaBrokers) {
+    private BridgeRunner(Main main, EmbeddedData embeddedData, EmbeddedBroker broker, EmbeddedKafka kafka,
+            ScheduledExecutorService status, String mqttUrl, String kafkaBrokers) {
         this.main = main;
+        this.embeddedData = embeddedData;
         this.broker = broker;
         this.kafka = kafka;
         this.status = status;
@@ -54,23 +61,40 @@ public final class BridgeRunner implements AutoCloseable {
         String mqttUrl = configured(options, user, "mqtt.url");
         String kafkaBrokers = configured(options, user, "kafka.brokers");
         String routes = routesPattern(options.routes());
+        String locations = propertyLocations(options);
+        Path stateDir;
+        try (BridgeProperties properties = new BridgeProperties(locations, options.overrides())) {
+            stateDir = properties.folder("bridge.state.dir");
+        }
+        boolean embeddedMqtt = mqttUrl == null;
+        boolean embeddedKafka = kafkaBrokers == null && routesUseKafka(routes);
+        EmbeddedData data = null;
         EmbeddedBroker broker = null;
         EmbeddedKafka kafka = null;
         Main main = new Main();
         try {
-            if (mqttUrl == null) {
-                broker = EmbeddedBroker.start(1883);
+            if (embeddedMqtt || embeddedKafka) {
+                data = EmbeddedData.open(stateDir);
+            }
+            if (embeddedMqtt) {
+                int port = choosePort(data, MQTT_PORT, 1883, "MQTT broker", out);
+                broker = EmbeddedBroker.start(data.brokerHome(), port);
+                data.rememberPort(MQTT_PORT, port);
                 mqttUrl = broker.url();
                 main.addOverrideProperty("mqtt.url", mqttUrl);
                 out.println("camel-mqtt-bridge: no mqtt.url configured: started the embedded MQTT 5 broker (HiveMQ CE) at "
-                        + mqttUrl);
+                        + mqttUrl + ", data in " + data.brokerHome());
             }
-            if (kafkaBrokers == null && routesUseKafka(routes)) {
-                kafka = EmbeddedKafka.start(9092);
+            if (embeddedKafka) {
+                int port = choosePort(data, KAFKA_PORT, 9092, "Kafka", out);
+                int controllerPort = data.choosePort(KAFKA_CONTROLLER_PORT, port == 9092 ? 9093 : Ports.anyFree());
+                kafka = EmbeddedKafka.start(data.kafkaHome(), port, controllerPort);
+                data.rememberPort(KAFKA_PORT, port);
+                data.rememberPort(KAFKA_CONTROLLER_PORT, controllerPort);
                 kafkaBrokers = kafka.bootstrapServers();
                 main.addOverrideProperty("kafka.brokers", kafkaBrokers);
                 out.println("camel-mqtt-bridge: no kafka.brokers configured: started the embedded Kafka (KRaft, one node) at "
-                        + kafkaBrokers);
+                        + kafkaBrokers + ", data in " + data.kafkaHome());
             }
             main.configure().withRoutesIncludePattern(routes);
             // Ctrl-C: consumers stop taking messages, in-flight exchanges get this long to finish (and be acked)
@@ -78,10 +102,6 @@ public final class BridgeRunner implements AutoCloseable {
             main.configure().withShutdownSuppressLoggingOnTimeout(false);
             main.configure().withJmxEnabled(true);
             main.configure().withName("camel-mqtt-bridge");
-            String locations = DEFAULTS;
-            if (options.properties() != null) {
-                locations += ",file:" + options.properties().toAbsolutePath();
-            }
             main.setPropertyPlaceholderLocations(locations);
             options.overrides().forEach(main::addOverrideProperty);
             main.addMainListener(EnvironmentProperties.installer());
@@ -92,8 +112,10 @@ public final class BridgeRunner implements AutoCloseable {
             for (var route : context.getRoutes()) {
                 out.println("  " + route.getRouteId() + ": " + route.getEndpoint().getEndpointBaseUri());
             }
+            out.println("  state (MQTT sessions" + (data != null ? ", embedded brokers' data" : "") + "): "
+                    + stateDir + "  [bridge.state.dir]");
             if (broker != null || kafka != null) {
-                printHowToTry(context, broker, kafka, mqttUrl, kafkaBrokers, out);
+                printHowToTry(context, mqttUrl, kafkaBrokers, out);
             }
             out.printf(Locale.ROOT, "camel-mqtt-bridge: ready in %.1f s (%.1f s since the JVM started); Ctrl-C stops%n",
                     (System.nanoTime() - began) / 1e9, ManagementFactory.getRuntimeMXBean().getUptime() / 1e3);
@@ -108,7 +130,7 @@ public final class BridgeRunner implements AutoCloseable {
                 status.scheduleAtFixedRate(() -> out.println(line.next()), options.statusIntervalSeconds(),
                         options.statusIntervalSeconds(), TimeUnit.SECONDS);
             }
-            return new BridgeRunner(main, broker, kafka, status, mqttUrl, kafkaBrokers);
+            return new BridgeRunner(main, data, broker, kafka, status, mqttUrl, kafkaBrokers);
         } catch (Exception | Error e) {
             try {
                 main.stop();
@@ -121,26 +143,81 @@ public final class BridgeRunner implements AutoCloseable {
             if (broker != null) {
                 broker.close();
             }
+            if (data != null) {
+                data.close();
+            }
             throw e;
         }
     }
 
-    private static void printHowToTry(CamelContext context, EmbeddedBroker broker, EmbeddedKafka kafka,
-            String mqttUrl, String kafkaBrokers, PrintStream out) {
+    /** The last run's port when free (said so when it is not: clients may still use it), else the default's. */
+    private static int choosePort(EmbeddedData data, String name, int preferred, String what, PrintStream out)
+            throws IOException {
+        int port = data.choosePort(name, preferred);
+        int last = data.lastPort(name);
+        if (last > 0 && last != port) {
+            out.println("camel-mqtt-bridge: port " + last + " of the embedded " + what + "'s last run is taken: it"
+                    + " listens on " + port + " now");
+        }
+        return port;
+    }
+
+    /** The routes' application.properties, then the --properties file (later locations win). */
+    static String propertyLocations(BridgeMain.BridgeOptions options) {
+        String locations = DEFAULTS;
+        if (options.properties() != null) {
+            locations += ",file:" + options.properties().toAbsolutePath();
+        }
+        return locations;
+    }
+
+    private static void printHowToTry(CamelContext context, String mqttUrl, String kafkaBrokers, PrintStream out) {
         URI uri = URI.create(mqttUrl);
+        String topic = exampleTopic(context);
+        if (topic == null) {
+            out.println("camel-mqtt-bridge: try it: publish to " + mqttUrl + " on the topics of the routes above");
+            return;
+        }
         out.println("camel-mqtt-bridge: try it: publish to " + mqttUrl + ", e.g.");
         out.println("  mosquitto_pub -h " + uri.getHost() + " -p " + uri.getPort()
-                + " -V mqttv5 -q 1 -t sensors/dev-1/temperature -m '{\"value\":21.5}'");
+                + " -V mqttv5 -q 1 -t " + topic + " -m '{\"value\":21.5}'");
         if (context.getRoute("mqtt-to-kafka") != null) {
-            out.println("  Kafka (" + kafkaBrokers + "): topic " + context.resolvePropertyPlaceholders(
-                    "{{kafka.topic.prefix}}") + "temperature, key dev-1; read it with");
-            out.println("  " + selfCommand() + " --tail-kafka '" + context.resolvePropertyPlaceholders(
-                    "{{kafka.topic.prefix}}").replace(".", "\\.") + ".*' kafka.brokers=" + kafkaBrokers);
+            String prefix = context.resolvePropertyPlaceholders("{{kafka.topic.prefix}}");
+            String dlq = context.resolvePropertyPlaceholders("{{kafka.dlq.topic}}");
+            out.println("  Kafka (" + kafkaBrokers + "): topic " + prefix + "temperature, key dev-1; read it with");
+            out.println("  " + selfCommand() + " --tail-kafka '" + prefix.replace(".", "\\.") + ".*' kafka.brokers="
+                    + kafkaBrokers);
+            out.println("  readings it cannot take (not parseable, outside sensors.range.<metric>) go to the dead letter"
+                    + " topic " + dlq + " with the reason; read it with");
+            out.println("  " + selfCommand() + " --tail-kafka " + dlq + " kafka.brokers=" + kafkaBrokers);
         }
         if (context.getRoute("mqtt-to-file") != null) {
             out.println("  files: " + Path.of(context.resolvePropertyPlaceholders("{{bridge.out.dir}}"))
-                    .toAbsolutePath() + "/sensors/dev-1/temperature/<day>.jsonl");
+                    .toAbsolutePath().normalize() + "/sensors/dev-1/temperature/<day>.jsonl  [bridge.out.dir]");
         }
+    }
+
+    /**
+     * A topic to publish to in the "try it" lines: sensors/dev-1/temperature for the shipped routes, else one that the
+     * first mqtt-bridge consumer's first filter matches ({@code +} as dev-1, {@code #} as test), or null.
+     */
+    static String exampleTopic(CamelContext context) {
+        if (context.getRoute("mqtt-to-kafka") != null || context.getRoute("mqtt-to-file") != null) {
+            return "sensors/dev-1/temperature";
+        }
+        for (var route : context.getRoutes()) {
+            String uri = route.getEndpoint().getEndpointBaseUri();
+            if (uri.startsWith("mqtt-bridge:")) {
+                String path = uri.substring("mqtt-bridge:".length()).replaceFirst("^//", "");
+                // URLDecoder would turn the single-level wildcard + into a space
+                String filter = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8).split(",")[0];
+                if (filter.startsWith("$share/")) {
+                    filter = filter.substring(filter.indexOf('/', "$share/".length()) + 1);
+                }
+                return filter.replace("+", "dev-1").replace("#", "test");
+            }
+        }
+        return null;
     }
 
     /** How this runner was started: java -jar path/to/the.jar, or the class name on a class path. */
@@ -274,6 +351,9 @@ public final class BridgeRunner implements AutoCloseable {
         }
         if (broker != null) {
             broker.close();
+        }
+        if (embeddedData != null) {
+            embeddedData.close();
         }
     }
 }

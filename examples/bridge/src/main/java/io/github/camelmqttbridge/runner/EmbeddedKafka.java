@@ -3,16 +3,13 @@ package io.github.camelmqttbridge.runner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -27,29 +24,24 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * The embedded default Kafka: one KRaft node (broker and controller combined) in this JVM, started through Kafka's
  * own server class {@link KafkaRaftServer} from a generated configuration, the same way {@code kafka.Kafka} starts
- * it from a server.properties file. It listens on 127.0.0.1:9092 when that port is free, on another free port
- * otherwise; single-replica internal topics, topics created on first use. Its log directory is formatted in a
- * temporary folder that {@link #close()} deletes.
+ * it from a server.properties file. It listens on 127.0.0.1; single-replica internal topics, topics created on first
+ * use. Its log directory ({@code home/data}) is formatted on the first start only and kept: topics, records and
+ * consumer offsets survive a restart of the runner.
  */
 final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
-    private final Path home;
     private final int port;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path home, int port) {
+    private EmbeddedKafka(KafkaRaftServer server, int port) {
         this.server = server;
-        this.home = home;
         this.port = port;
     }
 
-    static EmbeddedKafka start(int preferredPort) {
-        Path home = null;
+    /** Starts Kafka on {@code port} (its controller on {@code controllerPort}) with its log directory under home. */
+    static EmbeddedKafka start(Path home, int port, int controllerPort) {
         KafkaRaftServer server = null;
         try {
-            home = Files.createTempDirectory("camel-mqtt-bridge-kafka");
-            int port = EmbeddedBroker.portFree(preferredPort) ? preferredPort : EmbeddedBroker.freePort();
-            int controllerPort = EmbeddedBroker.freePort();
             String logDir = Files.createDirectories(home.resolve("data")).toString();
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
@@ -73,29 +65,28 @@ final class EmbeddedKafka implements AutoCloseable {
             props.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
             KafkaConfig config = KafkaConfig.fromProps(props, false);
 
-            // what 'kafka-storage.sh format' does: meta.properties and the bootstrap metadata in the log directory
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(1)
-                    .setDirectories(List.of(logDir))
-                    .setMetadataLogDirectory(logDir)
-                    .setControllerListenerName("CONTROLLER")
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .run();
+            if (!Files.exists(Path.of(logDir, "meta.properties"))) {
+                // what 'kafka-storage.sh format' does: meta.properties and the bootstrap metadata in the log directory
+                new Formatter()
+                        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                        .setClusterId(Uuid.randomUuid().toString())
+                        .setNodeId(1)
+                        .setDirectories(List.of(logDir))
+                        .setMetadataLogDirectory(logDir)
+                        .setControllerListenerName("CONTROLLER")
+                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                        .run();
+            }
 
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(server, home, port);
+            EmbeddedKafka kafka = new EmbeddedKafka(server, port);
             kafka.awaitReady(Duration.ofSeconds(60));
             return kafka;
         } catch (Exception e) {
             if (server != null) {
                 stop(server);
-            }
-            if (home != null) {
-                delete(home);
             }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -135,13 +126,10 @@ final class EmbeddedKafka implements AutoCloseable {
         return port;
     }
 
+    /** Stops Kafka (a controlled shutdown); its log directory stays for the next start. */
     @Override
     public void close() {
-        try {
-            stop(server);
-        } finally {
-            delete(home);
-        }
+        stop(server);
     }
 
     private static void stop(KafkaRaftServer server) {
@@ -150,14 +138,6 @@ final class EmbeddedKafka implements AutoCloseable {
             server.awaitShutdown();
         } catch (RuntimeException ignored) {
             // stopping: nothing left to do about it
-        }
-    }
-
-    static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temporary folder: the OS cleans it up eventually
         }
     }
 }

@@ -91,7 +91,9 @@ public final class KafkaTail {
         if (!headers.isEmpty()) {
             line.append(" headers={").append(headers).append('}');
         }
-        line.append(' ').append(record.value() == null ? "null" : new String(record.value(), StandardCharsets.UTF_8));
+        // a dead letter record is a JSON line with its own newline: one line per record here too
+        line.append(' ').append(record.value() == null ? "null"
+                : new String(record.value(), StandardCharsets.UTF_8).stripTrailing());
         return line.toString();
     }
 }

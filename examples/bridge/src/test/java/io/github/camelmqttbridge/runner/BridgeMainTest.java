@@ -18,6 +18,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -63,7 +65,7 @@ class BridgeMainTest {
     @Test
     void aYamlErrorEndsWithOneLineNamingTheFileAndLine() {
         int code = BridgeMain.run(new String[] {"--routes", resource("bad-yaml"), "mqtt.url=tcp://127.0.0.1:1",
-                "bridge.out.dir=" + dir}, out, err);
+                "bridge.out.dir=" + dir, "bridge.data.dir=" + dir}, out, err);
         String error = errBytes.toString(StandardCharsets.UTF_8).strip();
         assertThat(code).isEqualTo(1);
         assertThat(error.lines().count()).isEqualTo(1);
@@ -73,7 +75,7 @@ class BridgeMainTest {
     @Test
     void anUnknownEndpointOptionEndsWithOneLineNamingIt() {
         int code = BridgeMain.run(new String[] {"--routes", resource("bad-option"), "mqtt.url=tcp://127.0.0.1:1",
-                "bridge.out.dir=" + dir}, out, err);
+                "bridge.out.dir=" + dir, "bridge.data.dir=" + dir}, out, err);
         String error = errBytes.toString(StandardCharsets.UTF_8).strip();
         assertThat(code).isEqualTo(1);
         assertThat(error.lines().count()).isEqualTo(1);
@@ -86,10 +88,11 @@ class BridgeMainTest {
         String topic = "it/" + UUID.randomUUID() + "/dev-1/temp";
         BridgeMain.BridgeOptions options = BridgeMain.BridgeOptions.parse(new String[] {
             "--routes", resource("paho-routes"), "--status-interval", "1",
-            "test.topic=" + topic, "bridge.out.dir=" + dir, "mqtt.clientId=runner-" + UUID.randomUUID()});
+            "test.topic=" + topic, "bridge.out.dir=" + dir, "bridge.data.dir=" + dir,
+            "mqtt.clientId=runner-" + UUID.randomUUID()});
         try (BridgeRunner runner = BridgeRunner.start(options, out)) {
             assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("embedded MQTT 5 broker", runner.mqttUrl())
-                    .doesNotContain("embedded Kafka");
+                    .doesNotContain("embedded Kafka").contains("on the topics of the routes above");
             publish(runner.mqttUrl(), topic, "{\"value\":21.5}");
             Path file = dir.resolve(topic + "/" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(file) && Files.size(file) > 0);
@@ -114,7 +117,9 @@ class BridgeMainTest {
         try (BridgeRunner runner = BridgeRunner.start(options, out)) {
             String printed = outBytes.toString(StandardCharsets.UTF_8);
             assertThat(printed).contains("embedded MQTT 5 broker", "embedded Kafka", runner.mqttUrl(),
-                    runner.kafkaBrokers(), "--tail-kafka", "mosquitto_pub", "ready in");
+                    runner.kafkaBrokers(), "--tail-kafka", "mosquitto_pub", "ready in",
+                    "dead letter topic bridge.dead-letters", "--tail-kafka bridge.dead-letters",
+                    "state (MQTT sessions, embedded brokers' data): " + dir.resolve("state"));
             publish(runner.mqttUrl(), topic, "{\"value\":21.5,\"unit\":\"C\"}");
             publish(runner.mqttUrl(), "sensors/" + device + "/humidity", "not a reading");
 
@@ -136,9 +141,25 @@ class BridgeMainTest {
         }
     }
 
+    /** The "try it" line of a user's routes names a topic their first mqtt-bridge consumer reads. */
+    @Test
+    void theExampleTopicMatchesTheFirstMqttBridgeConsumersFilter() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("mqtt-bridge:$share/g/plant/+/line/#,other?brokerUrl=tcp://127.0.0.1:1").autoStartup(false)
+                            .log("x");
+                }
+            });
+            context.start();
+            assertThat(BridgeRunner.exampleTopic(context)).isEqualTo("plant/dev-1/line/test");
+        }
+    }
+
     @Test
     void anUnreachableBrokerEndsWithOneLineNamingTheUrl() throws Exception {
-        int closed = EmbeddedBroker.freePort();
+        int closed = Ports.anyFree();
         String url = "tcp://127.0.0.1:" + closed;
         int code = BridgeMain.run(new String[] {"--routes", "classpath:routes/mqtt-to-file.yaml", "mqtt.url=" + url,
             "bridge.out.dir=" + dir, "bridge.state.dir=" + dir.resolve("state")}, out, err);

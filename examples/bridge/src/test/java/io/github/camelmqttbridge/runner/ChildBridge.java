@@ -23,7 +23,7 @@ import io.github.camelmqttbridge.testsupport.ChildProcess;
 /**
  * The runner as a child JVM, the way a user starts it: {@code java -cp target/classes:target/lib/* BridgeMain}
  * (target/lib is filled before the tests run; target/test-classes is appended for test route helpers), with its
- * own environment, output in a file.
+ * own environment, output in a file, and the working folder as its home folder ({@code user.home}).
  */
 final class ChildBridge implements AutoCloseable {
 
@@ -49,6 +49,9 @@ final class ChildBridge implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                // the default folders (bridge.data.dir = ~/.camel-mqtt-bridge) under the test's folder, never the
+                // real home
+                "-Duser.home=" + workDir.toAbsolutePath(),
                 // the runner's console logging, not the tests' log4j2-test.xml
                 "-Dlog4j2.configurationFile=" + classes.resolve("log4j2.xml"),
                 // test-classes last: only for test helpers such as SlowStep

@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -18,15 +20,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --tail-kafka} against the embedded Kafka: what a user sees, line by line. */
 class KafkaTailTest {
 
     private static EmbeddedKafka kafka;
 
+    @TempDir
+    static Path home;
+
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start(EmbeddedBroker.freePort());
+        kafka = EmbeddedKafka.start(home, Ports.anyFree(), Ports.anyFree());
     }
 
     @AfterAll
@@ -34,6 +40,14 @@ class KafkaTailTest {
         if (kafka != null) {
             kafka.close();
         }
+    }
+
+    /** A dead letter record ends in a newline of its own (JSON Lines): still one line per record. */
+    @Test
+    void aRecordEndingInANewlineIsStillOneLine() {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("bridge.dead-letters", 0, 7, "k",
+                "{\"error\":\"x\"}\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(KafkaTail.format(record)).isEqualTo("bridge.dead-letters[0]@7 key=k {\"error\":\"x\"}");
     }
 
     @Test
