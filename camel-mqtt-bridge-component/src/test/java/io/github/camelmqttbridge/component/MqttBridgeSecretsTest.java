@@ -63,7 +63,7 @@ class MqttBridgeSecretsTest {
                 for (Endpoint endpoint : context.getEndpoints()) {
                     seen.append(endpoint).append('\n');
                 }
-                // the -Dcamel-4.14 guard runs without camel-management (not served for 4.14): no JMX to look at there
+                // camel-lines/camel-4.14 runs without camel-management (not served for 4.14): no JMX to look at there
                 if (!Boolean.getBoolean("mqtt.bridge.test.noJmx")) {
                     ManagedCamelContextMBean managed = context.getCamelContextExtension()
                             .getContextPlugin(ManagedCamelContext.class).getManagedCamelContext();
