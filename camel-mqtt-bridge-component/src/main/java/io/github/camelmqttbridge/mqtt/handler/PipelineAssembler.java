@@ -77,11 +77,14 @@ public final class PipelineAssembler {
         Integer aliasMax = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
         Integer maxQos = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.MAXIMUM_QOS) : null;
         Integer retain = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.RETAIN_AVAILABLE) : null;
+        Integer subscriptionIds = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE)
+                : null;
         return new ConnectResult(serverUri, options.version(), sessionPresent, assigned != null ? assigned : clientId,
                 serverKeepAlive != null ? serverKeepAlive : options.keepAliveSeconds(),
                 receiveMax != null ? receiveMax : 65535,
                 maxPacket != null ? maxPacket : MqttClientOptions.PROTOCOL_MAX_PACKET_SIZE,
-                aliasMax != null ? aliasMax : 0, maxQos != null ? maxQos : 2, retain == null || retain == 1);
+                aliasMax != null ? aliasMax : 0, maxQos != null ? maxQos : 2, retain == null || retain == 1,
+                v5 && (subscriptionIds == null || subscriptionIds == 1));
     }
 
     /**
