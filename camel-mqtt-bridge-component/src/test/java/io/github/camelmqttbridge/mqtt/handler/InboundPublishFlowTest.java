@@ -399,7 +399,7 @@ class InboundPublishFlowTest {
     }
 
     /** A memory store whose writes fail with {@link #failure} while it is set. */
-    static final class FailingStore implements SessionStore {
+    static class FailingStore implements SessionStore {
         final MemorySessionStore delegate = new MemorySessionStore();
         volatile String failure;
 
