@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
  * an impossible length, a CRC mismatch) ends the replay at the last good record; the file is cut there and
  * one WARN line names the file and offset.
  *
- * <p><b>Compaction.</b> When the log grows past {@code max(4 MiB, 10 x the last snapshot)} the live state is
- * written to {@code session.log.tmp}, forced, and atomically renamed over {@code session.log}: on the store's
- * background thread, from a copy of the state taken when it starts, while the caller keeps appending (the records
- * appended meanwhile are copied into the new file before the rename). Only {@link #open(String)} compacts on the
- * caller's thread, once, before the client connects.
+ * <p><b>Compaction.</b> When the log grows past {@code max(4 MiB, 10 x the last snapshot)} the caller's thread copies
+ * the state (references to immutable records) and sends the following appends to a new segment file
+ * {@code session.log.<n>}; the store's background thread writes the copy as a snapshot to {@code session.log.tmp},
+ * forces it, atomically renames it over {@code session.log} and deletes the segments the snapshot covers (see
+ * {@link SessionLog}). Only {@link #open(String)} compacts on the caller's thread, once, before the client connects.
  *
  * <p><b>Locking.</b> While open the store holds an OS lock on {@code <client dir>/lock}; a second store for the
  * same client id, in this or another process, is refused with an {@link IOException}. The OS releases the
@@ -143,8 +143,7 @@ public final class FileSessionStore implements SessionStore {
             this.clientId = clientId;
             compactionThreshold = Math.max(minCompactionThreshold, log.size());
             // once, before the client connects: start from a short log
-            log.beginCompaction();
-            compactionDone(SessionRecords.snapshot(state));
+            compactInPlace();
             if (syncPolicy == SyncPolicy.BATCH) {
                 batchSync = background().scheduleWithFixedDelay(this::batchSync, BATCH_SYNC_INTERVAL_MILLIS,
                         BATCH_SYNC_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
@@ -278,31 +277,52 @@ public final class FileSessionStore implements SessionStore {
 
     /**
      * Starts a compaction on the background thread unless one runs: the state is copied here (references to
-     * immutable records, no encoding, no I/O) and the log starts collecting the records appended meanwhile.
+     * immutable records, no encoding) and the appends switch to a new segment file (one file create, no fsync);
+     * the background thread writes the copy as the new {@code session.log} and deletes the segments it covers.
      */
     private void startCompaction() {
         if (compaction != null && !compaction.isDone()) {
             return;
         }
         SessionState copy = state.copy();
-        log.beginCompaction();
+        int firstSegment;
         try {
-            compaction = background().submit(() -> compactionDone(SessionRecords.snapshot(copy)));
+            firstSegment = log.startSegment();
+        } catch (IOException e) {
+            compactionFailed(e);
+            return;
+        }
+        try {
+            compaction = background().submit(() -> compact(copy, firstSegment));
         } catch (RejectedExecutionException e) {
             LOG.warn("Compaction of session log {} could not start: {}", log.file(), e.toString());
         }
     }
 
-    /** The changes are already in the old log, so a failed compaction must not fail anybody's call. */
-    private void compactionDone(List<ByteBuffer> snapshot) {
+    /** On the background thread. The changes are in the log already, so a failure must not fail anybody's call. */
+    private void compact(SessionState copy, int firstSegment) {
         try {
-            long newSize = log.compact(snapshot, syncPolicy == SyncPolicy.ALWAYS);
-            compactionThreshold = Math.max(minCompactionThreshold, COMPACTION_FACTOR * newSize);
+            long snapshotSize = log.compact(SessionRecords.snapshot(copy), firstSegment);
+            compactionThreshold = Math.max(minCompactionThreshold, COMPACTION_FACTOR * snapshotSize);
         } catch (IOException e) {
-            compactionThreshold = compactionThreshold * 2;
-            LOG.warn("Compaction of session log {} failed, retrying when it reaches {} bytes: {}", log.file(),
-                    compactionThreshold, e.getMessage());
+            compactionFailed(e);
         }
+    }
+
+    /** At open, on the caller's thread. */
+    private void compactInPlace() {
+        try {
+            long snapshotSize = log.compactInPlace(SessionRecords.snapshot(state));
+            compactionThreshold = Math.max(minCompactionThreshold, COMPACTION_FACTOR * snapshotSize);
+        } catch (IOException e) {
+            compactionFailed(e);
+        }
+    }
+
+    private void compactionFailed(IOException e) {
+        compactionThreshold = Math.max(compactionThreshold, log.size()) * 2;
+        LOG.warn("Compaction of session log {} failed, retrying when it reaches {} bytes: {}", log.file(),
+                compactionThreshold, e.getMessage());
     }
 
     private void batchSync() {
