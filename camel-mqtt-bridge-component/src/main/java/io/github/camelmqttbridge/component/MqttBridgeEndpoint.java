@@ -6,6 +6,7 @@ import io.github.camelmqttbridge.mqtt.client.MqttVersion;
 import io.github.camelmqttbridge.mqtt.client.TlsOptions;
 import io.github.camelmqttbridge.mqtt.client.Will;
 import io.github.camelmqttbridge.mqtt.session.FileSessionStore;
+import io.github.camelmqttbridge.mqtt.session.SyncPolicy;
 import io.github.camelmqttbridge.mqtt.session.MemorySessionStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -184,7 +185,8 @@ public class MqttBridgeEndpoint extends DefaultEndpoint {
             case "file" -> {
                 Path dir = Path.of(c.getPersistenceDirectory() == null || c.getPersistenceDirectory().isBlank()
                         ? "mqtt-bridge-store" : c.getPersistenceDirectory());
-                b.sessionStore(() -> new FileSessionStore(dir));
+                SyncPolicy sync = SyncPolicy.parse(c.getPersistenceSync() == null ? "never" : c.getPersistenceSync());
+                b.sessionStore(() -> new FileSessionStore(dir, sync));
             }
             default -> throw new IllegalArgumentException("Unknown persistence '" + c.getPersistence() + "': use memory or file");
         }
