@@ -660,14 +660,15 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
     }
 
     public void connected(MqttConnection connection, boolean sessionPresent) {
-        this.connection = connection;
-        // Requests that were on the wire when the last connection died: ask again (SUBSCRIBE is idempotent).
+        // Requests that were on the wire when the last connection died: ask again (SUBSCRIBE is idempotent). Their
+        // ids are released before the connection is set, so that nothing queued jumps ahead of them.
         Set<Request> retry = new LinkedHashSet<>();
         for (Packet p : inFlight.values()) {
             retry.add(p.request);
         }
         inFlight.keySet().forEach(packetIds::release);
         inFlight.clear();
+        this.connection = connection;
         List<Request> first = new ArrayList<>();
         if (!sessionPresent) {
             List<Subscription> again = new ArrayList<>();

@@ -287,7 +287,7 @@ public final class FileSessionStore implements SessionStore {
         SessionState copy = state.copy();
         int firstSegment;
         try {
-            firstSegment = log.startSegment();
+            firstSegment = log.startSegment(syncPolicy != SyncPolicy.NEVER);
         } catch (IOException e) {
             compactionFailed(e);
             return;

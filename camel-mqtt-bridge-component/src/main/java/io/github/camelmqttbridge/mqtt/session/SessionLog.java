@@ -140,17 +140,18 @@ final class SessionLog implements Closeable {
 
     /**
      * Sends the following appends to a new segment file (caller's thread, when a compaction starts: one file create,
-     * no fsync). The previous file is kept for {@link #force()} until the compaction has absorbed it.
+     * no fsync). With {@code forcedLater} the previous file is kept for {@link #force()} until the compaction has
+     * absorbed it; otherwise (sync policy NEVER, nobody forces) it is closed at once.
      *
      * @return the number of the new segment: the snapshot taken now covers everything before it
      */
-    synchronized int startSegment() throws IOException {
+    synchronized int startSegment(boolean forcedLater) throws IOException {
         int number = nextSegment;
         Path segment = directory.resolve(SEGMENT_PREFIX + number);
         FileChannel next = FileChannel.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         nextSegment = number + 1;
-        if (dirty) {
+        if (dirty && forcedLater) {
             unforcedSegments.add(channel);
         } else {
             closeQuietly(channel);
