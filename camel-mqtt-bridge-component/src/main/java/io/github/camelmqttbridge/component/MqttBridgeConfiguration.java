@@ -83,6 +83,15 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
             description = "Base directory of the file persistence; each client id gets its own sub-directory. Default:"
                     + " the directory mqtt-bridge-store under the user's working directory.")
     private String persistenceDirectory;
+    @UriParam(defaultValue = "never", enums = "always,batch,never", label = "common",
+            description = "With persistence=file: when the session store's records are forced from the operating"
+                    + " system's page cache to the disk. Every value survives a crash or kill -9 of the JVM. never: left"
+                    + " to the OS; a power loss or kernel crash can lose the last changes (a QoS 1/2 message may then be"
+                    + " sent or delivered twice). batch: a background thread forces the log about once a second;"
+                    + " nothing waits for it. always: every record is on disk before a packet that depends on it is sent"
+                    + " (one fsync per network flush, on the client's event loop); survives a power loss. The README"
+                    + " gives the measured cost of each.")
+    private String persistenceSync = "never";
     @UriParam(defaultValue = "100", label = "common",
             description = "The most exchanges in flight. Consumer: the receive window is min(receiveMaximum,"
                     + " maxInflight) unacknowledged messages; it is announced to the broker as MQTT 5 Receive Maximum"
@@ -409,6 +418,14 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
 
     public void setPersistenceDirectory(String persistenceDirectory) {
         this.persistenceDirectory = persistenceDirectory;
+    }
+
+    public String getPersistenceSync() {
+        return persistenceSync;
+    }
+
+    public void setPersistenceSync(String persistenceSync) {
+        this.persistenceSync = persistenceSync;
     }
 
     public int getMaxInflight() {

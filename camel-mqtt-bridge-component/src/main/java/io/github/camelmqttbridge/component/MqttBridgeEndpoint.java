@@ -10,6 +10,7 @@ import io.github.camelmqttbridge.mqtt.client.TlsOptions;
 import io.github.camelmqttbridge.mqtt.client.WebSocketOptions;
 import io.github.camelmqttbridge.mqtt.client.Will;
 import io.github.camelmqttbridge.mqtt.session.FileSessionStore;
+import io.github.camelmqttbridge.mqtt.session.SyncPolicy;
 import io.github.camelmqttbridge.mqtt.session.MemorySessionStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -220,7 +221,8 @@ public class MqttBridgeEndpoint extends DefaultEndpoint implements HeaderFilterS
             case "file" -> {
                 Path dir = Path.of(c.getPersistenceDirectory() == null || c.getPersistenceDirectory().isBlank()
                         ? "mqtt-bridge-store" : c.getPersistenceDirectory());
-                b.sessionStore(() -> new FileSessionStore(dir));
+                SyncPolicy sync = SyncPolicy.parse(c.getPersistenceSync() == null ? "never" : c.getPersistenceSync());
+                b.sessionStore(() -> new FileSessionStore(dir, sync));
             }
             default -> throw new IllegalArgumentException("Unknown persistence '" + c.getPersistence() + "': use memory or file");
         }

@@ -8,6 +8,7 @@ public final class ClientMetrics {
     final LongAdder received = new LongAdder();
     final LongAdder acknowledged = new LongAdder();
     final LongAdder duplicatesSuppressed = new LongAdder();
+    final LongAdder overlapCopiesSuppressed = new LongAdder();
     final LongAdder published = new LongAdder();
     final LongAdder publishConfirmed = new LongAdder();
     final LongAdder publishFailed = new LongAdder();
@@ -29,6 +30,14 @@ public final class ClientMetrics {
     /** QoS 2 messages the broker re-sent before PUBREL that were not delivered again. */
     public long duplicatesSuppressed() {
         return duplicatesSuppressed.sum();
+    }
+
+    /**
+     * Copies of a message that one subscribe() call also received through another of its overlapping filters
+     * (told apart by subscription identifier): acknowledged without delivery.
+     */
+    public long overlapCopiesSuppressed() {
+        return overlapCopiesSuppressed.sum();
     }
 
     public long published() {
@@ -84,6 +93,10 @@ public final class ClientMetrics {
 
     public void onDuplicateSuppressed() {
         duplicatesSuppressed.increment();
+    }
+
+    public void onOverlapCopySuppressed() {
+        overlapCopiesSuppressed.increment();
     }
 
     public void onPublished() {

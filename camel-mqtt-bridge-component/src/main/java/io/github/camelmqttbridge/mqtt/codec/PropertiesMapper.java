@@ -18,7 +18,13 @@ import java.util.List;
 public final class PropertiesMapper {
 
     private static final byte[] EMPTY = new byte[0];
-    private static final int STORE_FORMAT = 1;
+    /**
+     * Format 1 wrote strings with {@code writeUTF}: modified UTF-8 with an unsigned 16-bit length, which cannot hold a
+     * string MQTT allows (65,535 UTF-8 bytes; a non-BMP character takes 4 UTF-8 bytes but 6 modified ones). Format
+     * 2 writes an int length and UTF-8 bytes. Both are read.
+     */
+    private static final int STORE_FORMAT_MODIFIED_UTF8 = 1;
+    private static final int STORE_FORMAT = 2;
 
     private PropertiesMapper() {
     }
@@ -155,8 +161,8 @@ public final class PropertiesMapper {
             List<UserProperty> user = p.userProperties();
             out.writeInt(user.size());
             for (UserProperty up : user) {
-                out.writeUTF(up.key());
-                out.writeUTF(up.value());
+                writeString(out, up.key());
+                writeString(out, up.value());
             }
             out.flush();
             return bytes.toByteArray();
@@ -171,16 +177,17 @@ public final class PropertiesMapper {
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int format = in.readByte();
-            if (format != STORE_FORMAT) {
+            if (format != STORE_FORMAT && format != STORE_FORMAT_MODIFIED_UTF8) {
                 throw new IOException("unknown stored properties format " + format);
             }
+            StringReader strings = format == STORE_FORMAT ? PropertiesMapper::readString : input -> input.readUTF();
             MessageProperties.Builder b = MessageProperties.builder();
             long expiry = in.readLong();
             b.messageExpiryInterval(expiry < 0 ? null : expiry);
-            b.contentType(readNullable(in));
+            b.contentType(readNullable(in, strings));
             byte utf8 = in.readByte();
             b.payloadFormatUtf8(utf8 < 0 ? null : utf8 == 1);
-            b.responseTopic(readNullable(in));
+            b.responseTopic(readNullable(in, strings));
             int corrLength = in.readInt();
             if (corrLength >= 0) {
                 byte[] corr = new byte[corrLength];
@@ -189,7 +196,7 @@ public final class PropertiesMapper {
             }
             int users = in.readInt();
             for (int i = 0; i < users; i++) {
-                b.userProperty(in.readUTF(), in.readUTF());
+                b.userProperty(strings.read(in), strings.read(in));
             }
             return b.build();
         } catch (IOException e) {
@@ -197,14 +204,34 @@ public final class PropertiesMapper {
         }
     }
 
+    private interface StringReader {
+        String read(DataInputStream in) throws IOException;
+    }
+
     private static void writeNullable(DataOutputStream out, String s) throws IOException {
         out.writeBoolean(s != null);
         if (s != null) {
-            out.writeUTF(s);
+            writeString(out, s);
         }
     }
 
-    private static String readNullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+    private static String readNullable(DataInputStream in, StringReader strings) throws IOException {
+        return in.readBoolean() ? strings.read(in) : null;
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IOException("stored string length " + length + " does not fit in the record");
+        }
+        byte[] utf8 = new byte[length];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 }

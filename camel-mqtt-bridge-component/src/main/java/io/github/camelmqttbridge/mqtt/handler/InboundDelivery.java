@@ -10,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One inbound PUBLISH on its way through the application. When several subscriptions of ours match, each
- * listener gets its own view; the broker is acknowledged once all of them have acknowledged.
+ * One inbound PUBLISH on its way through the application. When several listeners get it, each gets its own view;
+ * the delivery is acknowledged once all of them have acknowledged, and fails as soon as one listener throws. Its
+ * QoS state (for QoS 1/2) is the {@link InboundQosTable.Entry}; this object carries the message and counts the
+ * views.
  */
 final class InboundDelivery {
 
@@ -25,14 +27,14 @@ final class InboundDelivery {
     private final boolean duplicate;
     private final int packetId;
     private final MessageProperties properties;
+    /** Null for QoS 0. */
+    private final InboundQosTable.Entry entry;
     private final AtomicInteger outstanding = new AtomicInteger();
-    /** Written on the event loop only, after every listener acknowledged. */
-    private boolean acknowledgedOnLoop;
-    /** Event loop only: see {@link #awaitingResend()}. */
-    private boolean awaitingResend;
+    /** Event loop only: acknowledged by every view, or failed; the flow has counted it out of what it holds. */
+    private boolean settled;
 
     InboundDelivery(InboundPublishFlow flow, String topic, byte[] payload, int qos, boolean retain, boolean duplicate,
-            int packetId, MessageProperties properties) {
+            int packetId, MessageProperties properties, InboundQosTable.Entry entry) {
         this.flow = flow;
         this.topic = topic;
         this.payload = payload;
@@ -41,6 +43,7 @@ final class InboundDelivery {
         this.duplicate = duplicate;
         this.packetId = packetId;
         this.properties = properties;
+        this.entry = entry;
     }
 
     String topic() {
@@ -55,27 +58,28 @@ final class InboundDelivery {
         return packetId;
     }
 
-    boolean isAcknowledgedOnLoop() {
-        return acknowledgedOnLoop;
+    MessageProperties properties() {
+        return properties;
+    }
+
+    InboundQosTable.Entry entry() {
+        return entry;
     }
 
     /**
-     * Received on an earlier connection of a resumed session, ack not written yet: the broker will re-send the
-     * PUBLISH, and the ack answers that re-send (event loop only).
+     * Event loop only: marks the delivery settled.
+     *
+     * @return false when it already was (a late ack after a failure, or the other way round)
      */
-    boolean awaitingResend() {
-        return awaitingResend;
+    boolean settle() {
+        if (settled) {
+            return false;
+        }
+        settled = true;
+        return true;
     }
 
-    void awaitingResend(boolean value) {
-        awaitingResend = value;
-    }
-
-    /** The broker forgot the session: nothing to write any more, but the slot is freed when the app is done. */
-    void orphan() {
-        // Nothing to undo: the ack will simply find no queue entry.
-    }
-
+    /** Event loop only. A listener that throws has not taken the message: the delivery fails at once. */
     void dispatch(List<MessageListener> listeners, boolean autoAck) {
         outstanding.set(listeners.size());
         for (MessageListener listener : listeners) {
@@ -83,8 +87,11 @@ final class InboundDelivery {
             try {
                 listener.onMessage(view);
             } catch (RuntimeException e) {
-                // A listener that throws has not processed the message: it stays unacknowledged.
-                LOG.error("Message listener failed on a message from '{}'; the message stays unacknowledged", topic, e);
+                LOG.error("Message listener failed on the message from '{}' (QoS {}, packet id {}); the message is not"
+                        + " acknowledged{}, and the acknowledgements of later messages are not held up by it", topic,
+                        qos, packetId, qos > 0 ? " (the broker re-sends it on the next connection of a persistent session)"
+                                : "", e);
+                flow.failed(this);
                 continue;
             }
             if (autoAck) {
@@ -96,21 +103,11 @@ final class InboundDelivery {
     private void viewAcknowledged() {
         if (outstanding.decrementAndGet() == 0) {
             if (flow.loop().inEventLoop()) {
-                complete();
+                flow.acknowledged(this);
             } else {
                 flow.acknowledgedElsewhere(this);
             }
         }
-    }
-
-    private void complete() {
-        markAcknowledgedOnLoop();
-        flow.acknowledged(this);
-    }
-
-    /** Event loop only. */
-    void markAcknowledgedOnLoop() {
-        acknowledgedOnLoop = true;
     }
 
     /** What one listener sees. */

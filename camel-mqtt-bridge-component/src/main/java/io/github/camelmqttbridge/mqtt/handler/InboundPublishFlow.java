@@ -2,8 +2,9 @@ package io.github.camelmqttbridge.mqtt.handler;
 
 import io.github.camelmqttbridge.mqtt.client.AckMode;
 import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
-import io.github.camelmqttbridge.mqtt.client.MessageListener;
+import io.github.camelmqttbridge.mqtt.client.MessageProperties;
 import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.client.MqttSessionStoreException;
 import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.github.camelmqttbridge.mqtt.topic.InvalidTopicException;
@@ -25,27 +26,23 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Inbound PUBLISH, QoS 0/1/2, acknowledged only when the application says so.
+ * Inbound PUBLISH, QoS 0/1/2, acknowledged only when the application says so. The QoS state per packet id lives in
+ * {@link InboundQosTable} (phases and transitions are drawn there); this handler feeds it the packets and the
+ * application's acknowledgements, writes what it decides, and routes each message through {@link SubscriptionFlow}.
  *
- * <pre>
- * QoS 1: DELIVERED --acknowledge()--> PUBACK written (in arrival order)
- * QoS 2: DELIVERED --acknowledge()--> id stored, PUBREC written --PUBREL--> id forgotten, PUBCOMP written
- *        a PUBLISH re-sent with an id awaiting PUBREL, or still being processed, is not delivered again
- * Resumed session: acks of messages from an earlier connection answer the broker's re-send of each (or go out
- *        at its first new QoS 1/2 message), never ahead of the re-send
- * </pre>
- * Acks leave in the order the PUBLISH packets arrived, as MQTT requires, even when the application
- * finishes them out of order. When as many messages as our Receive Maximum are unacknowledged the channel
- * stops reading: the broker holds the rest, our heap does not.
+ * <p>Acks leave in the order the PUBLISH packets arrived, as MQTT requires, even when the application finishes them
+ * out of order. When as many messages as our Receive Maximum are unacknowledged the channel stops reading: the
+ * broker holds the rest, our heap does not. A copy of a message that the same subscribe() call already receives
+ * through an overlapping filter is acknowledged at once, without delivery. A session store that cannot record a QoS
+ * 2 id before PUBREC (or forget it before PUBCOMP) closes the connection with a {@link MqttSessionStoreException}.
  */
 @ChannelHandler.Sharable
 public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
@@ -61,19 +58,34 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     private final int topicAliasMaximum;
     private final boolean strictFlowControl;
     private boolean overshootReported;
-    /** QoS 1/2 deliveries in arrival order, until their ack has been written. */
-    private final ArrayDeque<InboundDelivery> ackQueue = new ArrayDeque<>();
-    private final Map<Integer, InboundDelivery> unacknowledged = new HashMap<>();
-    private final Set<Integer> awaitingRelease = new HashSet<>();
+    private final InboundQosTable table = new InboundQosTable();
+    private final InboundQosTable.AckWriter ackWriter = new InboundQosTable.AckWriter() {
+        @Override
+        public void puback(int packetId) {
+            connection.write(reply(MqttMessageType.PUBACK, packetId));
+        }
+
+        @Override
+        public boolean pubrec(int packetId) {
+            try {
+                store.addInboundAwaitingRelease(packetId);
+            } catch (IOException | RuntimeException e) {
+                // Without the record a re-send after a crash would be delivered twice: better not ack now.
+                storeFailed("record QoS 2 packet id " + packetId + " before PUBREC", e);
+                return false;
+            }
+            connection.write(reply(MqttMessageType.PUBREC, packetId));
+            return true;
+        }
+    };
     /** Messages no listener wanted yet (e.g. a persistent session's backlog before subscribe()). */
     private final ArrayDeque<InboundDelivery> unrouted = new ArrayDeque<>();
     /** Deliveries acknowledged on other threads, waiting for the event loop (see acknowledgedElsewhere). */
-    private final java.util.Queue<InboundDelivery> acknowledgedElsewhere = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean ackDrainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Queue<InboundDelivery> acknowledgedElsewhere = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean ackDrainScheduled = new AtomicBoolean();
     private MqttConnection connection;
+    /** Messages delivered to the application and not yet settled (QoS 0 included): what pauses reading. */
     private int held;
-    /** Deliveries in ackQueue whose ack waits for the broker's re-send: lets a first transmission skip the scan. */
-    private int awaitingResendCount;
     private boolean readingPaused;
 
     public InboundPublishFlow(EventLoop loop, SessionStore store, ClientMetrics metrics, SubscriptionFlow subscriptions,
@@ -89,7 +101,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     }
 
     public void recoverAwaitingRelease(Set<Integer> packetIds) {
-        awaitingRelease.addAll(packetIds);
+        table.recoverAwaitingPubrel(packetIds);
     }
 
     /** Messages delivered to the application and not yet acknowledged (QoS 0 included). */
@@ -121,49 +133,84 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         if (topic == null) {
             return;
         }
-        if (qos == 2 && awaitingRelease.contains(packetId)) {
-            // Already acknowledged with PUBREC: the broker did not get it; say it again, deliver nothing.
-            metrics.onDuplicateSuppressed();
-            connection.writeAndFlush(reply(MqttMessageType.PUBREC, packetId));
+        if (qos > 0 && !admissible(packetId, qos, publish.fixedHeader().isDup())) {
             return;
         }
-        InboundDelivery pending = qos > 0 ? unacknowledged.get(packetId) : null;
-        if (pending != null) {
-            // A re-send of a message the application is still processing (or processed while we were offline):
-            // its ack answers this one too.
-            if (qos == 2) {
-                metrics.onDuplicateSuppressed();
-            }
-            if (pending.awaitingResend()) {
-                pending.awaitingResend(false);
-                awaitingResendCount--;
+        MessageProperties properties = connection.isV5()
+                ? PropertiesMapper.fromNetty(publish.variableHeader().properties()) : MessageProperties.NONE;
+        SubscriptionFlow.Route route = subscriptions.route(topic, properties.subscriptionIdentifiers());
+        if (route.overlapCopy()) {
+            // The same subscribe() call gets this message through another of its filters, as another copy with
+            // its own packet id: this copy is answered at once, the delivered copy keeps its ack until it is done.
+            metrics.onOverlapCopySuppressed();
+            if (qos > 0) {
+                table.acknowledged(table.admit(packetId, qos));
                 drainAcks();
             }
             return;
         }
-        if (qos > 0 && !publish.fixedHeader().isDup()) {
-            // A first transmission: the broker is past its re-sends, the acks still waiting for one go out now.
-            stopAwaitingResends();
-        }
-        // Only messages still waiting for the application's acknowledge count here. QoS 2 ids already answered
-        // with PUBREC and waiting for PUBREL cost us nothing but an int, and Mosquitto 2.0 frees the slot on
-        // PUBREC (not PUBCOMP).
-        if (qos > 0 && connection.isV5() && unacknowledged.size() >= receiveMaximum && !receiveMaximumExceeded()) {
-            return;
-        }
         InboundDelivery delivery = new InboundDelivery(this, topic, ByteBufUtil.getBytes(publish.payload()), qos,
-                publish.fixedHeader().isRetain(), publish.fixedHeader().isDup(), packetId,
-                connection.isV5() ? PropertiesMapper.fromNetty(publish.variableHeader().properties())
-                        : io.github.camelmqttbridge.mqtt.client.MessageProperties.NONE);
+                publish.fixedHeader().isRetain(), publish.fixedHeader().isDup(), packetId, properties,
+                qos > 0 ? table.admit(packetId, qos) : null);
         metrics.onReceived();
         held++;
-        if (qos > 0) {
-            unacknowledged.put(packetId, delivery);
-            ackQueue.add(delivery);
+        if (route.listeners().isEmpty()) {
+            hold(delivery);
+        } else {
+            delivery.dispatch(route.listeners(), ackMode == AckMode.AUTO);
         }
-        route(delivery);
         pauseReadingIfFull();
         metrics.inboundInflight(held);
+    }
+
+    /**
+     * What the table says about a QoS 1/2 PUBLISH before it is delivered: a re-send of a message we hold is answered
+     * (or waits for that message's ack), never delivered again.
+     *
+     * @return true for a new message the application should get
+     */
+    private boolean admissible(int packetId, int qos, boolean dup) {
+        switch (table.phaseOf(packetId)) {
+            case AWAITING_PUBREL -> {
+                if (qos == 2) {
+                    // Already acknowledged with PUBREC: the broker did not get it; say it again, deliver nothing.
+                    metrics.onDuplicateSuppressed();
+                    connection.writeAndFlush(reply(MqttMessageType.PUBREC, packetId));
+                    return false;
+                }
+                // A QoS 1 message under an id we still hold for a QoS 2 flow: the broker has finished that flow.
+                LOG.warn("Broker {} sent a QoS 1 message with packet id {}, which awaits PUBREL of a QoS 2 message;"
+                        + " treating the QoS 2 flow as finished", connection.limits().serverUri(), packetId);
+                try {
+                    store.removeInboundAwaitingRelease(packetId);
+                } catch (IOException | RuntimeException e) {
+                    storeFailed("forget QoS 2 packet id " + packetId + " (reused by the broker for a QoS 1 message)", e);
+                    return false;
+                }
+                table.abandonRelease(packetId);
+            }
+            case DELIVERED, ACKED, DELIVERED_AWAITING_RESEND, ACKED_AWAITING_RESEND -> {
+                // A re-send of a message the application is still processing (or processed while we were offline):
+                // its ack answers this one too.
+                if (qos == 2) {
+                    metrics.onDuplicateSuppressed();
+                }
+                if (table.resendArrived(packetId)) {
+                    drainAcks();
+                }
+                return false;
+            }
+            case DONE -> {
+                // not in the table: a new message
+            }
+        }
+        if (!dup && table.resendsOver()) {
+            // A first transmission: the broker is past its re-sends, the acks still waiting for one go out now.
+            drainAcks();
+        }
+        // Only messages whose ack is not written count here. QoS 2 ids already answered with PUBREC and waiting for
+        // PUBREL cost us nothing but an entry, and Mosquitto 2.0 frees the slot on PUBREC (not PUBCOMP).
+        return !(connection.isV5() && table.unacknowledged() >= receiveMaximum && !receiveMaximumExceeded());
     }
 
     /**
@@ -227,34 +274,68 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         return topic;
     }
 
-    private void route(InboundDelivery delivery) {
-        List<MessageListener> listeners = subscriptions.listenersFor(delivery.topic());
-        if (listeners.isEmpty()) {
-            if (unrouted.isEmpty()) {
-                LOG.warn("Message on '{}' matches no subscription with a listener yet; holding it unacknowledged "
-                        + "until one is added", delivery.topic());
-            }
-            unrouted.add(delivery);
-            return;
+    private void hold(InboundDelivery delivery) {
+        if (unrouted.isEmpty()) {
+            LOG.warn("Message on '{}' matches no subscription with a listener yet; holding it unacknowledged "
+                    + "until one is added", delivery.topic());
         }
-        delivery.dispatch(listeners, ackMode == AckMode.AUTO);
+        unrouted.add(delivery);
     }
 
     /** A listener was added: try again what nobody wanted before. */
     public void rerouteUnrouted() {
         int n = unrouted.size();
         for (int i = 0; i < n; i++) {
-            route(unrouted.poll());
+            InboundDelivery delivery = unrouted.poll();
+            SubscriptionFlow.Route route = subscriptions.route(delivery.topic(),
+                    delivery.properties().subscriptionIdentifiers());
+            if (route.overlapCopy()) {
+                metrics.onOverlapCopySuppressed();
+                acknowledged(delivery);
+            } else if (route.listeners().isEmpty()) {
+                unrouted.add(delivery);
+            } else {
+                delivery.dispatch(route.listeners(), ackMode == AckMode.AUTO);
+            }
         }
     }
 
     /** Called by the delivery on the event loop when every listener has acknowledged. */
     void acknowledged(InboundDelivery delivery) {
-        held--;
+        if (!settle(delivery)) {
+            return;
+        }
         metrics.onAcknowledged();
+        if (delivery.entry() != null) {
+            table.acknowledged(delivery.entry());
+        }
         drainAcks();
         resumeReadingIfRoom();
         metrics.inboundInflight(held);
+    }
+
+    /**
+     * Called on the event loop when a listener threw: nobody has the message, so no ack will come for it. It leaves
+     * the arrival order unacknowledged, so later acks are not held behind it; the broker keeps it and re-sends it on
+     * the next connection of a persistent session.
+     */
+    void failed(InboundDelivery delivery) {
+        if (!settle(delivery)) {
+            return;
+        }
+        if (delivery.entry() != null && table.failed(delivery.entry())) {
+            drainAcks();
+        }
+        resumeReadingIfRoom();
+        metrics.inboundInflight(held);
+    }
+
+    private boolean settle(InboundDelivery delivery) {
+        if (!delivery.settle()) {
+            return false;
+        }
+        held--;
+        return true;
     }
 
     /**
@@ -280,10 +361,13 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         int n = 0;
         InboundDelivery delivery;
         while ((delivery = acknowledgedElsewhere.poll()) != null) {
-            delivery.markAcknowledgedOnLoop();
-            held--;
-            metrics.onAcknowledged();
-            n++;
+            if (settle(delivery)) {
+                metrics.onAcknowledged();
+                if (delivery.entry() != null) {
+                    table.acknowledged(delivery.entry());
+                }
+                n++;
+            }
         }
         if (n > 0) {
             drainAcks();
@@ -296,62 +380,42 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         return loop;
     }
 
-    /** Writes acks from the head of the arrival-ordered queue while they are done. */
+    /** Writes the acks that are due (the table knows which), and flushes them once. */
     private void drainAcks() {
         if (connection == null || !connection.isActive()) {
             return;
         }
-        boolean wrote = false;
-        while (!ackQueue.isEmpty() && ackQueue.peek().isAcknowledgedOnLoop() && !ackQueue.peek().awaitingResend()) {
-            InboundDelivery done = ackQueue.poll();
-            unacknowledged.remove(done.packetId());
-            if (done.qos() == 1) {
-                connection.write(reply(MqttMessageType.PUBACK, done.packetId()));
-            } else {
-                try {
-                    store.addInboundAwaitingRelease(done.packetId());
-                } catch (IOException | RuntimeException e) {
-                    // Without the record a re-send after a crash would be delivered twice: better not ack now.
-                    LOG.error("Session store failed to record QoS 2 packet id {}; not acknowledging it: {}",
-                            done.packetId(), e.getMessage());
-                    connection.fail(new MqttProtocolException(0x80, "session store failure"));
-                    return;
-                }
-                awaitingRelease.add(done.packetId());
-                connection.write(reply(MqttMessageType.PUBREC, done.packetId()));
-            }
-            wrote = true;
-        }
-        if (wrote) {
+        if (table.drain(ackWriter) > 0) {
             connection.flush();
         }
     }
 
-    /** The broker will not re-send the messages whose acks wait for a re-send: write those acks. */
-    private void stopAwaitingResends() {
-        if (awaitingResendCount == 0) {
-            return; // the usual case: without this check every PUBLISH would scan the whole window
-        }
-        for (InboundDelivery d : ackQueue) {
-            d.awaitingResend(false);
-        }
-        awaitingResendCount = 0;
-        drainAcks();
-    }
-
     private void onPubrel(int packetId) {
-        boolean known = awaitingRelease.remove(packetId);
+        boolean known = table.phaseOf(packetId) == InboundQosTable.Phase.AWAITING_PUBREL;
         if (known) {
             try {
                 store.removeInboundAwaitingRelease(packetId);
             } catch (IOException | RuntimeException e) {
-                LOG.error("Session store failed to forget QoS 2 packet id {}: {}", packetId, e.getMessage());
+                // A stale id in the store would make a new QoS 2 message with this id look like a duplicate after a
+                // restart (and be lost): no PUBCOMP now, the broker sends PUBREL again on the next connection.
+                storeFailed("forget QoS 2 packet id " + packetId + " before PUBCOMP", e);
+                return;
             }
+            table.released(packetId);
         }
         MqttMessage pubcomp = known || !connection.isV5() ? reply(MqttMessageType.PUBCOMP, packetId)
                 : new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBCOMP, false, MqttQoS.AT_MOST_ONCE, false, 0),
                         new MqttPubReplyMessageVariableHeader(packetId, (byte) 0x92, MqttProperties.NO_PROPERTIES));
         connection.writeAndFlush(pubcomp);
+    }
+
+    /** The store failed: the packet that depends on it is not written, and the connection is closed. */
+    private void storeFailed(String what, Throwable e) {
+        MqttSessionStoreException failure = new MqttSessionStoreException("Session store failed to " + what + " ("
+                + e.getMessage() + "); closing the connection to " + connection.limits().serverUri()
+                + " without answering: the broker keeps the message and sends it again on the next connection", e);
+        LOG.error("{}", failure.getMessage());
+        connection.fail(failure);
     }
 
     private static MqttMessage reply(MqttMessageType type, int packetId) {
@@ -381,17 +445,11 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         if (!sessionPresent) {
             // The broker forgot its side: old packet ids mean nothing now. Messages still being processed
             // will be acknowledged into the void; the broker no longer expects those acks.
-            if (!ackQueue.isEmpty() || !awaitingRelease.isEmpty()) {
+            if (table.unacknowledged() > 0 || table.awaitingPubrel() > 0) {
                 LOG.warn("Broker has no session for us: {} unacknowledged and {} QoS 2 awaiting release are forgotten",
-                        ackQueue.size(), awaitingRelease.size());
+                        table.unacknowledged(), table.awaitingPubrel());
             }
-            for (InboundDelivery d : ackQueue) {
-                d.orphan();
-            }
-            ackQueue.clear();
-            awaitingResendCount = 0;
-            unacknowledged.clear();
-            awaitingRelease.clear();
+            table.sessionLost();
         } else {
             // Session resumed: the broker re-sends (DUP=1, same packet id) every PUBLISH it has no ack for, and
             // that includes all of these: their acks were never written. Answer the re-sends instead of writing
@@ -400,10 +458,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             // for one of them ("unknown packet identifier") with PUBREL all the same and re-sends the PUBLISH
             // afterwards; our PUBCOMP has then released the id and the re-send was delivered a second time
             // (RELIABILITY.md F1; the same for QoS 1 with PUBACK).
-            for (InboundDelivery d : ackQueue) {
-                d.awaitingResend(true);
-            }
-            awaitingResendCount = ackQueue.size();
+            table.resumed();
         }
         readingPaused = false;
         pauseReadingIfFull();

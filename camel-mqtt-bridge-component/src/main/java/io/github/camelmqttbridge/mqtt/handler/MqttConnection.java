@@ -45,6 +45,11 @@ public final class MqttConnection {
         return limits.version() == MqttVersion.V5;
     }
 
+    /** Whether SUBSCRIBE may carry a subscription identifier and inbound PUBLISH packets are routed by it. */
+    public boolean subscriptionIdentifiersAvailable() {
+        return isV5() && limits.subscriptionIdentifiersAvailable();
+    }
+
     public boolean isActive() {
         return channel.isActive() && channel.attr(CLOSE_CAUSE).get() == null;
     }

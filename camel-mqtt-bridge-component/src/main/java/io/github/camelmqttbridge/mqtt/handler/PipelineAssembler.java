@@ -23,8 +23,9 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
  */
 public final class PipelineAssembler {
 
-    /** The long-lived flows of one client; they survive connections. */
-    public record Flows(InboundPublishFlow inbound, OutboundPublishFlow outbound, SubscriptionFlow subscriptions) {
+    /** The long-lived flows of one client and its session store; they survive connections. */
+    public record Flows(InboundPublishFlow inbound, OutboundPublishFlow outbound, SubscriptionFlow subscriptions,
+            SessionStore store) {
 
         /** The flows of one client, wired to each other, configured from {@code options}. */
         public static Flows create(EventLoop loop, SessionStore store, ClientMetrics metrics, PacketIdAllocator packetIds,
@@ -36,7 +37,7 @@ public final class PipelineAssembler {
             OutboundPublishFlow outbound = new OutboundPublishFlow(packetIds, store, metrics, options.maxInflight(),
                     options.maxPendingPublishes(), options.outboundTopicAliases());
             subscriptions.onListenerAdded(inbound::rerouteUnrouted);
-            return new Flows(inbound, outbound, subscriptions);
+            return new Flows(inbound, outbound, subscriptions, store);
         }
     }
 
@@ -44,8 +45,9 @@ public final class PipelineAssembler {
     }
 
     /**
-     * Adds the MQTT handlers at the end of {@code p}. With {@code codec} false the Netty encoder/decoder are
-     * left out, so that tests can exchange {@code MqttMessage} objects directly.
+     * Adds the MQTT handlers at the end of {@code p}, and at its head (next to the socket, below TLS and flush
+     * consolidation) the handler that lets the session store sync before each flush. With {@code codec} false the
+     * Netty encoder/decoder are left out, so that tests can exchange {@code MqttMessage} objects directly.
      */
     public static void assemble(ChannelPipeline p, boolean codec, MqttClientOptions options, String clientId,
             String serverUri, ConnectionEvents events, Flows flows) {
@@ -55,6 +57,7 @@ public final class PipelineAssembler {
     /** As above, with this connection's Clean Start flag (see {@link MqttClientOptions#cleanStart(boolean)}). */
     public static void assemble(ChannelPipeline p, boolean codec, MqttClientOptions options, boolean cleanStart,
             String clientId, String serverUri, ConnectionEvents events, Flows flows) {
+        p.addFirst("storeSync", new SessionStoreFlushHandler(flows.store(), serverUri));
         if (codec) {
             p.addLast("frameGuard", new InboundFrameGuard(serverUri, options.maximumPacketSize(),
                     options.version() == MqttVersion.V5));
@@ -84,11 +87,14 @@ public final class PipelineAssembler {
         Integer aliasMax = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM) : null;
         Integer maxQos = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.MAXIMUM_QOS) : null;
         Integer retain = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.RETAIN_AVAILABLE) : null;
+        Integer subscriptionIds = v5 ? PropertiesMapper.intValue(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE)
+                : null;
         return new ConnectResult(serverUri, options.version(), sessionPresent, assigned != null ? assigned : clientId,
                 serverKeepAlive != null ? serverKeepAlive : options.keepAliveSeconds(),
                 receiveMax != null ? receiveMax : 65535,
                 maxPacket != null ? maxPacket : MqttClientOptions.PROTOCOL_MAX_PACKET_SIZE,
-                aliasMax != null ? aliasMax : 0, maxQos != null ? maxQos : 2, retain == null || retain == 1);
+                aliasMax != null ? aliasMax : 0, maxQos != null ? maxQos : 2, retain == null || retain == 1,
+                v5 && (subscriptionIds == null || subscriptionIds == 1));
     }
 
     /**

@@ -11,14 +11,12 @@ import io.github.camelmqttbridge.mqtt.reason.ReasonCode;
 import io.github.camelmqttbridge.mqtt.session.PacketIdAllocator;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.github.camelmqttbridge.mqtt.session.StoredSubscription;
+import io.github.camelmqttbridge.mqtt.topic.TopicFilters;
 import io.github.camelmqttbridge.mqtt.topic.TopicMatcher;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
-import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -30,7 +28,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,24 +42,103 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SUBSCRIBE / UNSUBSCRIBE and the table that routes an inbound topic to its listener(s). Requests made while
+ * SUBSCRIBE / UNSUBSCRIBE and the table that routes an inbound PUBLISH to its listener(s). Requests made while
  * offline wait for the next connection; when the broker lost our session, every subscription is made again.
  * A refused filter fails the caller's future with the filter and the reason, and is not kept.
+ *
+ * <p><b>Routing by subscription identifier.</b> Each {@code subscribe()} call gets its own MQTT 5 subscription
+ * identifier (unless the caller chose one), and filters of one call that overlap each other ({@code ov/#} and
+ * {@code ov/a}) get one identifier each, sent in a SUBSCRIBE of their own. A broker that delivers one copy per
+ * matching subscription (Mosquitto 2.0 on MQTT 5) marks each copy with the identifier of its subscription, so a
+ * copy reaches only the call it was sent for, and of the copies one call receives for one message only the copy
+ * of its <em>first</em> matching filter is delivered; the others are acknowledged at once without delivery (see
+ * {@link Route#overlapCopy()}). Where identifiers are not available (MQTT 3.1.1, or CONNACK says so, or a copy
+ * carries only identifiers we do not know) every listener with a matching filter gets the message, once per copy
+ * the broker sends.
  */
 @ChannelHandler.Sharable
 public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionFlow.class);
 
-    private record Active(Subscription subscription, MessageListener listener) {
+    /** Identifiers we hand out: 1..268,435,455 (a variable byte integer). */
+    private static final int MAX_IDENTIFIER = 268_435_455;
+
+    /**
+     * Who gets one inbound PUBLISH.
+     *
+     * @param listeners   the listeners to deliver it to, each once
+     * @param overlapCopy true when no listener gets it because it is a further copy of a message that the same
+     *                    subscribe() call receives through another of its (overlapping) filters: acknowledge it
+     *                    without delivery. False with no listeners: no subscription of ours wants it (yet).
+     */
+    public record Route(List<MessageListener> listeners, boolean overlapCopy) {
+        static final Route NOBODY = new Route(List.of(), false);
+        static final Route OVERLAP_COPY = new Route(List.of(), true);
     }
 
-    /** One SUBSCRIBE or UNSUBSCRIBE waiting for its answer (or for a connection). */
+    /** One subscribe() call: the unit that gets exactly one delivery per message. */
+    private static final class Call {
+        final MessageListener listener;
+
+        Call(MessageListener listener) {
+            this.listener = listener;
+        }
+    }
+
+    /** A filter we are subscribed to, with the listener and call it belongs to. Event loop only. */
+    private static final class Active {
+        final Subscription subscription;
+        final Call call;
+        /** Position of the filter in its call: the first matching filter's copy is the one delivered. */
+        final int position;
+        /** Granted QoS from SUBACK, -1 until then. */
+        int grantedQos = -1;
+
+        Active(Subscription subscription, Call call, int position) {
+            this.subscription = subscription;
+            this.call = call;
+            this.position = position;
+        }
+
+        MessageListener listener() {
+            return call.listener;
+        }
+
+        int identifier() {
+            return subscription.subscriptionIdentifier();
+        }
+
+        boolean shared() {
+            return TopicFilters.isShared(subscription.topicFilter());
+        }
+
+        /** A subscription whose copy the broker is surest to send: not shared, not noLocal, higher QoS, earlier. */
+        boolean preferredOver(Active other) {
+            if (shared() != other.shared()) {
+                return !shared();
+            }
+            if (subscription.noLocal() != other.subscription.noLocal()) {
+                return !subscription.noLocal();
+            }
+            int qos = grantedQos >= 0 ? grantedQos : subscription.qos();
+            int otherQos = other.grantedQos >= 0 ? other.grantedQos : other.subscription.qos();
+            if (qos != otherQos) {
+                return qos > otherQos;
+            }
+            return position < other.position;
+        }
+    }
+
+    /** One SUBSCRIBE or UNSUBSCRIBE call waiting for its answer(s) (or for a connection). */
     private static final class Request {
         final List<Subscription> subscribe;
         final List<String> unsubscribe;
         final CompletableFuture<SubscribeResult> subscribed;
         final CompletableFuture<Void> unsubscribed;
+        /** Subscribe: one answer per filter, filled as the SUBACKs of its packets arrive. */
+        SubscribeResult.FilterResult[] results;
+        int packetsOutstanding;
 
         Request(List<Subscription> subscribe, List<String> unsubscribe, CompletableFuture<SubscribeResult> subscribed,
                 CompletableFuture<Void> unsubscribed) {
@@ -70,13 +149,20 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** One SUBSCRIBE / UNSUBSCRIBE packet on the wire: part of a request, the filters at these positions. */
+    private record Packet(Request request, int[] positions) {
+    }
+
     private final PacketIdAllocator packetIds;
     private final SessionStore store;
     private final Map<String, Active> active = new LinkedHashMap<>();
     private final TopicMatcher<Active> matcher = new TopicMatcher<>();
+    private final Map<Integer, List<Active>> byIdentifier = new HashMap<>();
     private final ArrayDeque<Request> queued = new ArrayDeque<>();
-    private final Map<Integer, Request> inFlight = new HashMap<>();
+    private final Map<Integer, Packet> inFlight = new HashMap<>();
     private final Map<String, StoredSubscription> recovered = new LinkedHashMap<>();
+    /** Registered with the packet id allocator when every id was in use (one object, so it is registered once). */
+    private final Runnable sendQueuedWhenIdsFree = this::sendQueued;
     private MqttConnection connection;
     private Runnable listenerAdded = () -> { };
     private Consumer<SubscribeResult> resubscribeRefused = r -> { };
@@ -99,14 +185,18 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         recovered.put(stored.topicFilter(), stored);
     }
 
+    /** Every listener with a filter matching the topic, each once: routing without identifiers. Event loop only. */
     public List<MessageListener> listenersFor(String topic) {
-        List<Active> matches = matcher.match(topic);
+        return byFilter(matcher.match(topic));
+    }
+
+    private static List<MessageListener> byFilter(List<Active> matches) {
         if (matches.isEmpty()) {
             return List.of();
         }
         if (matches.size() == 1) {
             // the usual case, once per inbound PUBLISH: no set, no copy
-            return java.util.Collections.singletonList(matches.get(0).listener());
+            return Collections.singletonList(matches.get(0).listener());
         }
         Set<MessageListener> listeners = new LinkedHashSet<>();
         for (Active a : matches) {
@@ -115,31 +205,175 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         return new ArrayList<>(listeners);
     }
 
+    /**
+     * Who gets a PUBLISH on {@code topic} that carries these subscription identifiers (empty when it carries
+     * none). Event loop only.
+     */
+    public Route route(String topic, List<Integer> identifiers) {
+        List<Active> matches = matcher.match(topic);
+        if (matches.isEmpty()) {
+            return Route.NOBODY;
+        }
+        if (identifiers.isEmpty()) {
+            return new Route(byFilter(matches), false);
+        }
+        if (matches.size() == 1) {
+            // the usual case: one subscription of ours matches, so the copy is for it (whatever identifier it carries)
+            return new Route(Collections.singletonList(matches.get(0).listener()), false);
+        }
+        Set<MessageListener> listeners = new LinkedHashSet<>();
+        boolean known = false;
+        for (int identifier : identifiers) {
+            List<Active> carried = byIdentifier.get(identifier);
+            if (carried == null) {
+                continue;
+            }
+            for (Active a : carried) {
+                if (matches.contains(a)) {
+                    known = true;
+                    if (isDeliveredCopy(a, matches)) {
+                        listeners.add(a.listener());
+                    }
+                }
+            }
+        }
+        if (!known) {
+            return new Route(byFilter(matches), false);
+        }
+        return listeners.isEmpty() ? Route.OVERLAP_COPY : new Route(new ArrayList<>(listeners), false);
+    }
+
+    /**
+     * Whether the copy sent for subscription {@code a} is the one its call delivers: the copy of the call's preferred
+     * matching subscription. Copies for shared subscriptions are all delivered when the call has no matching
+     * non-shared filter, because each share group sends its copy to one member only, maybe not us.
+     */
+    private static boolean isDeliveredCopy(Active a, List<Active> matches) {
+        Active preferred = a;
+        for (Active m : matches) {
+            if (m != a && m.call == a.call && m.preferredOver(preferred)) {
+                preferred = m;
+            }
+        }
+        return preferred == a || (a.shared() && preferred.shared());
+    }
+
     public Set<String> activeFilters() {
         return active.keySet();
     }
 
     /** Event loop only. The routing entry exists at once, so messages that arrive before SUBACK find it. */
     public void subscribe(List<Subscription> subscriptions, MessageListener listener, CompletableFuture<SubscribeResult> future) {
-        for (Subscription s : subscriptions) {
-            Active previous = active.put(s.topicFilter(), new Active(s, listener));
-            if (previous != null) {
-                matcher.remove(s.topicFilter(), previous);
-            }
-            matcher.add(s.topicFilter(), active.get(s.topicFilter()));
+        Call call = new Call(listener);
+        List<Subscription> identified = withIdentifiers(subscriptions);
+        for (int i = 0; i < identified.size(); i++) {
+            Subscription s = identified.get(i);
+            removeActive(s.topicFilter());
+            Active a = new Active(s, call, i);
+            active.put(s.topicFilter(), a);
+            matcher.add(s.topicFilter(), a);
+            byIdentifier.computeIfAbsent(s.subscriptionIdentifier(), k -> new ArrayList<>(1)).add(a);
             recovered.remove(s.topicFilter());
             save(s);
         }
-        submit(new Request(List.copyOf(subscriptions), null, future, null));
+        submit(new Request(identified, null, future, null));
         listenerAdded.run();
+    }
+
+    /**
+     * The subscriptions with the identifiers they are sent with. A caller's own identifier is kept (one for the
+     * call: MqttClient checks that). Otherwise the filters are split into groups in which no two overlap, and each
+     * group gets an identifier: the one the session store remembered for its first filter when that is free (so
+     * the backlog of a resumed session carries identifiers we know), else the smallest one not in use.
+     */
+    private List<Subscription> withIdentifiers(List<Subscription> subscriptions) {
+        int chosen = 0;
+        for (Subscription s : subscriptions) {
+            chosen = Math.max(chosen, s.subscriptionIdentifier());
+        }
+        List<Subscription> result = new ArrayList<>(subscriptions.size());
+        if (chosen > 0) {
+            for (Subscription s : subscriptions) {
+                result.add(withIdentifier(s, chosen));
+            }
+            return result;
+        }
+        Set<String> filters = new HashSet<>();
+        subscriptions.forEach(s -> filters.add(s.topicFilter()));
+        Set<Integer> taken = new HashSet<>();
+        for (Map.Entry<Integer, List<Active>> e : byIdentifier.entrySet()) {
+            for (Active a : e.getValue()) {
+                if (!filters.contains(a.subscription.topicFilter())) {
+                    taken.add(e.getKey()); // still used by a filter this call does not replace
+                }
+            }
+        }
+        for (StoredSubscription r : recovered.values()) {
+            if (!filters.contains(r.topicFilter()) && r.subscriptionIdentifier() > 0) {
+                taken.add(r.subscriptionIdentifier());
+            }
+        }
+        List<List<Subscription>> groups = new ArrayList<>();
+        for (Subscription s : subscriptions) {
+            List<Subscription> home = null;
+            for (List<Subscription> g : groups) {
+                if (g.stream().noneMatch(o -> TopicFilters.overlap(o.topicFilter(), s.topicFilter()))) {
+                    home = g;
+                    break;
+                }
+            }
+            if (home == null) {
+                home = new ArrayList<>();
+                groups.add(home);
+            }
+            home.add(s);
+        }
+        Map<Subscription, Integer> identifierOf = new HashMap<>();
+        for (List<Subscription> g : groups) {
+            StoredSubscription remembered = recovered.get(g.get(0).topicFilter());
+            Active current = active.get(g.get(0).topicFilter());
+            int id = remembered != null ? remembered.subscriptionIdentifier()
+                    : current != null ? current.identifier() : 0;
+            if (id <= 0 || taken.contains(id)) {
+                id = 1;
+                while (taken.contains(id) && id < MAX_IDENTIFIER) {
+                    id++;
+                }
+            }
+            taken.add(id);
+            for (Subscription s : g) {
+                identifierOf.put(s, id);
+            }
+        }
+        for (Subscription s : subscriptions) {
+            result.add(withIdentifier(s, identifierOf.get(s)));
+        }
+        return result;
+    }
+
+    private static Subscription withIdentifier(Subscription s, int identifier) {
+        return s.subscriptionIdentifier() == identifier ? s
+                : new Subscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
+                        identifier);
+    }
+
+    private void removeActive(String filter) {
+        Active previous = active.remove(filter);
+        if (previous != null) {
+            matcher.remove(filter, previous);
+            List<Active> same = byIdentifier.get(previous.identifier());
+            if (same != null) {
+                same.remove(previous);
+                if (same.isEmpty()) {
+                    byIdentifier.remove(previous.identifier());
+                }
+            }
+        }
     }
 
     public void unsubscribe(List<String> filters, CompletableFuture<Void> future) {
         for (String filter : filters) {
-            Active previous = active.remove(filter);
-            if (previous != null) {
-                matcher.remove(filter, previous);
-            }
+            removeActive(filter);
             recovered.remove(filter);
             try {
                 store.removeSubscription(filter);
@@ -151,42 +385,126 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
     }
 
     private void submit(Request request) {
-        if (connection == null) {
-            queued.add(request);
+        if (connection == null || !queued.isEmpty()) {
+            queued.add(request); // behind what already waits, so requests keep their order
+            sendQueued();
         } else {
             send(request);
         }
     }
 
-    private void send(Request request) {
-        int packetId = packetIds.allocate();
-        if (packetId == 0) {
-            queued.addFirst(request);
+    /** Sends what waits, in order, while there is a connection and packet ids are free. */
+    private void sendQueued() {
+        while (connection != null && !queued.isEmpty()) {
+            Request next = queued.poll();
+            if (!send(next)) {
+                return; // every packet id in use: sendQueuedWhenIdsFree runs at the next release
+            }
+        }
+    }
+
+    /**
+     * Writes the request as one packet, or, for a subscribe with several identifiers on a connection that uses
+     * them, one SUBSCRIBE per identifier.
+     *
+     * @return false when there were not enough free packet ids: the request is back at the head of the queue
+     */
+    private boolean send(Request request) {
+        List<int[]> packets = request.subscribe != null ? subscribePackets(request.subscribe) : List.of(allPositions(1));
+        int[] ids = new int[packets.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = packetIds.allocate();
+            if (ids[i] == 0) {
+                for (int j = 0; j < i; j++) {
+                    packetIds.release(ids[j]);
+                }
+                queued.addFirst(request);
+                packetIds.whenReleased(sendQueuedWhenIdsFree);
+                LOG.warn("All 65535 packet ids are in use; the {} waits until one is free",
+                        request.subscribe != null ? "SUBSCRIBE" : "UNSUBSCRIBE");
+                return false;
+            }
+        }
+        if (request.subscribe != null) {
+            request.results = new SubscribeResult.FilterResult[request.subscribe.size()];
+            request.packetsOutstanding = packets.size();
+            warnIfOverlapIsNotRouted(request);
+        }
+        for (int i = 0; i < ids.length; i++) {
+            inFlight.put(ids[i], new Packet(request, packets.get(i)));
+            connection.write(request.subscribe != null ? subscribePacket(ids[i], request.subscribe, packets.get(i))
+                    : unsubscribePacket(ids[i], request.unsubscribe));
+        }
+        connection.flush();
+        return true;
+    }
+
+    /** The positions each SUBSCRIBE of this request carries: one per identifier where identifiers are used. */
+    private List<int[]> subscribePackets(List<Subscription> subscriptions) {
+        if (!connection.subscriptionIdentifiersAvailable()) {
+            return List.of(allPositions(subscriptions.size()));
+        }
+        Map<Integer, List<Integer>> byId = new LinkedHashMap<>();
+        for (int i = 0; i < subscriptions.size(); i++) {
+            byId.computeIfAbsent(subscriptions.get(i).subscriptionIdentifier(), k -> new ArrayList<>()).add(i);
+        }
+        List<int[]> packets = new ArrayList<>(byId.size());
+        for (List<Integer> positions : byId.values()) {
+            packets.add(positions.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return packets;
+    }
+
+    private static int[] allPositions(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    private void warnIfOverlapIsNotRouted(Request request) {
+        if (connection.subscriptionIdentifiersAvailable() || request.subscribe.size() < 2) {
             return;
         }
-        inFlight.put(packetId, request);
-        if (request.subscribe != null) {
-            MqttMessageBuilders.SubscribeBuilder b = MqttMessageBuilders.subscribe().messageId(packetId);
-            int subscriptionId = 0;
-            for (Subscription s : request.subscribe) {
-                MqttSubscriptionOption option = connection.isV5()
-                        ? new MqttSubscriptionOption(MqttQoS.valueOf(s.qos()), s.noLocal(), s.retainAsPublished(),
-                                MqttSubscriptionOption.RetainedHandlingPolicy.valueOf(s.retainHandling()))
-                        : MqttSubscriptionOption.onlyFromQos(MqttQoS.valueOf(s.qos()));
-                b.addSubscription(s.topicFilter(), option);
-                subscriptionId = Math.max(subscriptionId, s.subscriptionIdentifier());
+        for (int i = 0; i < request.subscribe.size(); i++) {
+            for (int j = i + 1; j < request.subscribe.size(); j++) {
+                String a = request.subscribe.get(i).topicFilter();
+                String b = request.subscribe.get(j).topicFilter();
+                if (TopicFilters.overlap(a, b)) {
+                    LOG.warn("Topic filters '{}' and '{}' overlap and {} has no subscription identifiers: a message"
+                            + " matching both is delivered once per copy the broker sends (Mosquitto 2.0: once on MQTT"
+                            + " 3.1.1, once per matching filter on MQTT 5)", a, b,
+                            connection.isV5() ? "the broker offers" : "MQTT 3.1.1");
+                    return;
+                }
             }
-            if (connection.isV5() && subscriptionId > 0) {
-                MqttProperties props = new MqttProperties();
-                props.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), subscriptionId));
-                b.properties(props);
-            }
-            connection.writeAndFlush(b.build());
-        } else {
-            MqttMessageBuilders.UnsubscribeBuilder b = MqttMessageBuilders.unsubscribe().messageId(packetId);
-            request.unsubscribe.forEach(b::addTopicFilter);
-            connection.writeAndFlush(b.build());
         }
+    }
+
+    private Object subscribePacket(int packetId, List<Subscription> subscriptions, int[] positions) {
+        MqttMessageBuilders.SubscribeBuilder b = MqttMessageBuilders.subscribe().messageId(packetId);
+        for (int position : positions) {
+            Subscription s = subscriptions.get(position);
+            MqttSubscriptionOption option = connection.isV5()
+                    ? new MqttSubscriptionOption(MqttQoS.valueOf(s.qos()), s.noLocal(), s.retainAsPublished(),
+                            MqttSubscriptionOption.RetainedHandlingPolicy.valueOf(s.retainHandling()))
+                    : MqttSubscriptionOption.onlyFromQos(MqttQoS.valueOf(s.qos()));
+            b.addSubscription(s.topicFilter(), option);
+        }
+        int identifier = subscriptions.get(positions[0]).subscriptionIdentifier();
+        if (connection.subscriptionIdentifiersAvailable() && identifier > 0) {
+            MqttProperties props = new MqttProperties();
+            props.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), identifier));
+            b.properties(props);
+        }
+        return b.build();
+    }
+
+    private static Object unsubscribePacket(int packetId, List<String> filters) {
+        MqttMessageBuilders.UnsubscribeBuilder b = MqttMessageBuilders.unsubscribe().messageId(packetId);
+        filters.forEach(b::addTopicFilter);
+        return b.build();
     }
 
     @Override
@@ -202,9 +520,9 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private Request take(int packetId, String packet) {
-        Request request = inFlight.get(packetId);
-        if (request == null || (packet.equals("SUBACK") != (request.subscribe != null))) {
+    private Packet take(int packetId, String packet) {
+        Packet sent = inFlight.get(packetId);
+        if (sent == null || (packet.equals("SUBACK") != (sent.request.subscribe != null))) {
             // A request answered with the wrong packet type stays in flight: it is asked again on reconnect.
             connection.fail(new MqttProtocolException(0x82, "Broker " + connection.limits().serverUri() + " sent "
                     + packet + " for packet id " + packetId + ", which matches no request of ours; closing the connection"));
@@ -212,18 +530,19 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         }
         inFlight.remove(packetId);
         packetIds.release(packetId);
-        return request;
+        return sent;
     }
 
     private void onSubAck(MqttSubAckMessage suback) {
-        Request request = take(suback.variableHeader().messageId(), "SUBACK");
-        if (request == null) {
+        Packet sent = take(suback.variableHeader().messageId(), "SUBACK");
+        if (sent == null) {
             return;
         }
+        Request request = sent.request;
         List<Integer> codes = suback.payload().reasonCodes();
-        if (codes.size() != request.subscribe.size()) {
+        if (codes.size() != sent.positions.length) {
             MqttProtocolException e = new MqttProtocolException(0x82, "Broker " + connection.limits().serverUri()
-                    + " answered " + request.subscribe.size() + " topic filters with " + codes.size()
+                    + " answered " + sent.positions.length + " topic filters with " + codes.size()
                     + " SUBACK codes; closing the connection");
             connection.fail(e);
             if (request.subscribed != null) {
@@ -231,26 +550,32 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        List<SubscribeResult.FilterResult> results = new ArrayList<>();
         for (int i = 0; i < codes.size(); i++) {
-            Subscription s = request.subscribe.get(i);
+            Subscription s = request.subscribe.get(sent.positions[i]);
             int code = codes.get(i) & 0xFF;
-            results.add(new SubscribeResult.FilterResult(s.topicFilter(), s.qos(), code,
-                    ReasonCode.describe(code, PacketKind.SUBACK)));
-        }
-        SubscribeResult result = new SubscribeResult(results);
-        for (SubscribeResult.FilterResult r : results) {
+            SubscribeResult.FilterResult r = new SubscribeResult.FilterResult(s.topicFilter(), s.qos(), code,
+                    ReasonCode.describe(code, PacketKind.SUBACK));
+            request.results[sent.positions[i]] = r;
+            Active current = active.get(s.topicFilter());
+            boolean ours = current != null && current.subscription.equals(s);
             if (!r.granted()) {
-                Active refused = active.get(r.topicFilter());
-                if (refused != null && refused.subscription().equals(request.subscribe.get(results.indexOf(r)))) {
-                    active.remove(r.topicFilter());
-                    matcher.remove(r.topicFilter(), refused);
-                    forget(r.topicFilter());
+                if (ours) {
+                    removeActive(s.topicFilter());
+                    forget(s.topicFilter());
                 }
-            } else if (r.downgraded()) {
-                LOG.warn("Broker granted QoS {} instead of {} for '{}'", r.grantedQos(), r.requestedQos(), r.topicFilter());
+            } else {
+                if (ours) {
+                    current.grantedQos = r.grantedQos();
+                }
+                if (r.downgraded()) {
+                    LOG.warn("Broker granted QoS {} instead of {} for '{}'", r.grantedQos(), r.requestedQos(), r.topicFilter());
+                }
             }
         }
+        if (--request.packetsOutstanding > 0) {
+            return;
+        }
+        SubscribeResult result = new SubscribeResult(List.of(request.results));
         if (request.subscribed == null) {
             if (!result.allGranted()) {
                 MqttSubscribeRefusedException e = new MqttSubscribeRefusedException(result);
@@ -265,10 +590,11 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
     }
 
     private void onUnsubAck(MqttUnsubAckMessage unsuback) {
-        Request request = take(unsuback.variableHeader().messageId(), "UNSUBACK");
-        if (request == null) {
+        Packet sent = take(unsuback.variableHeader().messageId(), "UNSUBACK");
+        if (sent == null) {
             return;
         }
+        Request request = sent.request;
         MqttUnsubAckPayload payload = unsuback.payload();
         List<String> failures = new ArrayList<>();
         if (payload != null && connection.isV5()) {
@@ -290,11 +616,20 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
 
     private void save(Subscription s) {
         try {
-            store.saveSubscription(new StoredSubscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(),
-                    s.retainHandling(), s.subscriptionIdentifier()));
+            store.saveSubscription(stored(s));
         } catch (IOException | RuntimeException e) {
             LOG.error("Session store failed to record the subscription to '{}': {}", s.topicFilter(), e.getMessage());
         }
+    }
+
+    private static StoredSubscription stored(Subscription s) {
+        return new StoredSubscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
+                s.subscriptionIdentifier());
+    }
+
+    private static Subscription fromStored(StoredSubscription s) {
+        return new Subscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
+                s.subscriptionIdentifier());
     }
 
     private void forget(String filter) {
@@ -312,9 +647,7 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
     public void recordAll() {
         List<StoredSubscription> wanted = new ArrayList<>();
         for (Active a : active.values()) {
-            Subscription s = a.subscription();
-            wanted.add(new StoredSubscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(),
-                    s.retainHandling(), s.subscriptionIdentifier()));
+            wanted.add(stored(a.subscription));
         }
         wanted.addAll(recovered.values());
         for (StoredSubscription s : wanted) {
@@ -327,11 +660,16 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
     }
 
     public void connected(MqttConnection connection, boolean sessionPresent) {
-        this.connection = connection;
-        // Requests that were on the wire when the last connection died: ask again (SUBSCRIBE is idempotent).
-        List<Request> retry = new ArrayList<>(inFlight.values());
+        // Requests that were on the wire when the last connection died: ask again (SUBSCRIBE is idempotent). Their
+        // ids are released before the connection is set, so that nothing queued jumps ahead of them.
+        Set<Request> retry = new LinkedHashSet<>();
+        for (Packet p : inFlight.values()) {
+            retry.add(p.request);
+        }
         inFlight.keySet().forEach(packetIds::release);
         inFlight.clear();
+        this.connection = connection;
+        List<Request> first = new ArrayList<>();
         if (!sessionPresent) {
             List<Subscription> again = new ArrayList<>();
             Set<String> requested = new LinkedHashSet<>();
@@ -346,42 +684,40 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
                 }
             }
             for (Active a : active.values()) {
-                if (!requested.contains(a.subscription().topicFilter())) {
-                    again.add(a.subscription());
+                if (!requested.contains(a.subscription.topicFilter())) {
+                    again.add(a.subscription);
                 }
             }
             for (StoredSubscription s : recovered.values()) {
-                again.add(new Subscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
-                        s.subscriptionIdentifier()));
+                again.add(fromStored(s));
             }
             // The client cleared the store when the broker said it has no session: record what we still want.
             for (Active a : active.values()) {
-                save(a.subscription());
+                save(a.subscription);
             }
             for (StoredSubscription s : recovered.values()) {
-                save(new Subscription(s.topicFilter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
-                        s.subscriptionIdentifier()));
+                save(fromStored(s));
             }
             if (!again.isEmpty()) {
                 LOG.info("Subscribing again to {} topic filter(s)", again.size());
                 // One SUBSCRIBE carries one subscription identifier: group the filters by theirs.
-                Map<Integer, List<Subscription>> byIdentifier = new LinkedHashMap<>();
+                Map<Integer, List<Subscription>> byId = new LinkedHashMap<>();
                 for (Subscription s : again) {
-                    byIdentifier.computeIfAbsent(s.subscriptionIdentifier(), k -> new ArrayList<>()).add(s);
+                    byId.computeIfAbsent(s.subscriptionIdentifier(), k -> new ArrayList<>()).add(s);
                 }
-                for (List<Subscription> group : byIdentifier.values()) {
+                for (List<Subscription> group : byId.values()) {
                     for (int i = 0; i < group.size(); i += 100) {
-                        send(new Request(List.copyOf(group.subList(i, Math.min(group.size(), i + 100))), null, null, null));
+                        first.add(new Request(List.copyOf(group.subList(i, Math.min(group.size(), i + 100))), null,
+                                null, null));
                     }
                 }
             }
         }
-        for (Request r : retry) {
-            send(r);
+        first.addAll(retry);
+        for (int i = first.size() - 1; i >= 0; i--) {
+            queued.addFirst(first.get(i));
         }
-        while (!queued.isEmpty() && this.connection != null) {
-            send(queued.poll());
-        }
+        sendQueued();
     }
 
     public void disconnected() {
@@ -389,9 +725,12 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
     }
 
     public void failAll(MqttClientException cause) {
-        List<Request> all = new ArrayList<>(queued);
-        all.addAll(inFlight.values());
+        Set<Request> all = new LinkedHashSet<>(queued);
+        for (Packet p : inFlight.values()) {
+            all.add(p.request);
+        }
         queued.clear();
+        inFlight.keySet().forEach(packetIds::release);
         inFlight.clear();
         for (Request r : all) {
             if (r.subscribed != null) {

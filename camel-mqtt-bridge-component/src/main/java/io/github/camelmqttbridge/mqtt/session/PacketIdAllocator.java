@@ -1,6 +1,8 @@
 package io.github.camelmqttbridge.mqtt.session;
 
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * Our packet identifiers 1..65535 (PUBLISH, SUBSCRIBE, UNSUBSCRIBE share one space). An id is never handed
@@ -13,6 +15,8 @@ public final class PacketIdAllocator {
     private final BitSet inUse = new BitSet(MAX_ID + 1);
     private int last;
     private int count;
+    /** Called once, at the next release, by whoever found every id in use (see {@link #whenReleased}). */
+    private List<Runnable> waiting = new ArrayList<>();
 
     /** @return a free id, or 0 when all 65535 are in use */
     public int allocate() {
@@ -43,6 +47,22 @@ public final class PacketIdAllocator {
         if (inUse.get(id)) {
             inUse.clear(id);
             count--;
+            if (!waiting.isEmpty()) {
+                List<Runnable> due = waiting;
+                waiting = new ArrayList<>();
+                due.forEach(Runnable::run);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code callback} once, right after the next id is released: how a caller that got 0 from
+     * {@link #allocate()} tries again without polling. Registering the same callback twice before a release runs
+     * it once.
+     */
+    public void whenReleased(Runnable callback) {
+        if (!waiting.contains(callback)) {
+            waiting.add(callback);
         }
     }
 

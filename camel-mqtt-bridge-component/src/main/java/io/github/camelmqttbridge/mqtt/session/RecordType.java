@@ -9,7 +9,12 @@ enum RecordType {
     REMOVE_INBOUND_REL(5),
     SAVE_SUB(6),
     REMOVE_SUB(7),
-    CLEAR(8);
+    CLEAR(8),
+    /**
+     * First record of a compacted {@code session.log}: the snapshot covers every segment file numbered below this
+     * value; segments numbered at or above it are replayed after it. Changes no state.
+     */
+    BASE(9);
 
     final byte code;
 

@@ -56,6 +56,10 @@ final class SessionRecords {
         return record(RecordType.REMOVE_SUB, out -> writeString(out, topicFilter));
     }
 
+    static ByteBuffer base(int firstSegment) {
+        return record(RecordType.BASE, out -> out.writeInt(firstSegment));
+    }
+
     static ByteBuffer clear() {
         return record(RecordType.CLEAR, out -> {
         });
@@ -124,6 +128,7 @@ final class SessionRecords {
             }
             case REMOVE_SUB -> state.removeSubscription(readString(in));
             case CLEAR -> state.clear();
+            case BASE -> in.getInt(); // read by the log when it replays; nothing to change in the state
             default -> throw new IllegalArgumentException("unhandled record type " + type);
         }
     }

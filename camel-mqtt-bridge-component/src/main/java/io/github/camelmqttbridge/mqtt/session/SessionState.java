@@ -94,6 +94,15 @@ final class SessionState {
         return subscriptions.values();
     }
 
+    /** A copy that later changes of this state do not touch (the records themselves are immutable). */
+    SessionState copy() {
+        SessionState copy = new SessionState();
+        copy.outbound.putAll(outbound);
+        copy.inboundAwaitingRelease.addAll(inboundAwaitingRelease);
+        copy.subscriptions.putAll(subscriptions);
+        return copy;
+    }
+
     StoredSession snapshot() {
         return new StoredSession(new ArrayList<>(outbound.values()), inboundAwaitingRelease,
                 new ArrayList<>(subscriptions.values()));

@@ -9,7 +9,8 @@ import java.io.IOException;
  *
  * <p>Called only from the client's event loop, so implementations need no locking of their own. Every
  * mutating call must be durable against a crash of the process when it returns: the engine calls it
- * <em>before</em> the corresponding packet goes on the wire.
+ * <em>before</em> the corresponding packet goes on the wire. A store that also guards against power loss can defer
+ * the disk flush of its records to {@link #beforeFlush()}, which the engine calls before any packet leaves.
  */
 public interface SessionStore extends Closeable {
 
@@ -37,4 +38,14 @@ public interface SessionStore extends Closeable {
 
     /** The broker has no session for us (or we asked for a clean start): forget everything. */
     void clear() throws IOException;
+
+    /**
+     * Called on the event loop right before packets are flushed to the network. The packets may depend on any record
+     * written so far, so a store that promises durability against power loss forces its pending records to disk
+     * here (one fsync for all records since the last flush). When it throws, nothing is sent and the connection is
+     * closed. The default does nothing.
+     */
+    default void beforeFlush() throws IOException {
+        // records are as durable as the store makes them when each call returns
+    }
 }

@@ -76,6 +76,41 @@ public final class TopicFilters {
         return filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0;
     }
 
+    /**
+     * True when some topic name matches both (valid) filters, e.g. {@code a/#} and {@code a/b}, or {@code +/b} and
+     * {@code a/+}; a shared subscription is compared by the filter after its share prefix. A wildcard first level
+     * never matches a topic that starts with '$' (MQTT 4.7.2), so {@code #} and {@code $SYS/x} do not overlap.
+     */
+    public static boolean overlap(String a, String b) {
+        String[] x = matchingFilter(a).split("/", -1);
+        String[] y = matchingFilter(b).split("/", -1);
+        for (int i = 0; ; i++) {
+            String p = i < x.length ? x[i] : null;
+            String q = i < y.length ? y[i] : null;
+            if (p == null && q == null) {
+                return true;
+            }
+            boolean multi = "#".equals(p) || "#".equals(q);
+            boolean single = "+".equals(p) || "+".equals(q);
+            if (i == 0 && (multi || single) && (isDollarLiteral(p) || isDollarLiteral(q))) {
+                return false;
+            }
+            if (multi) {
+                return true; // '#' matches this level, everything below it, and its parent level
+            }
+            if (p == null || q == null) {
+                return false;
+            }
+            if (!single && !p.equals(q)) {
+                return false;
+            }
+        }
+    }
+
+    private static boolean isDollarLiteral(String level) {
+        return level != null && level.startsWith("$");
+    }
+
     /** Checks the {@code $share/<group>/} part and returns the index of the '/' after the group. */
     private static int checkSharedPrefix(String filter) {
         int groupStart = SHARED_PREFIX.length();

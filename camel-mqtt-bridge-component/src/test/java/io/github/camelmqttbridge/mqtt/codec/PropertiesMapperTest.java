@@ -6,6 +6,9 @@ import io.github.camelmqttbridge.mqtt.client.MessageProperties;
 import io.github.camelmqttbridge.mqtt.client.UserProperty;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,5 +64,49 @@ class PropertiesMapperTest {
         assertThat(PropertiesMapper.fromNetty(MqttProperties.NO_PROPERTIES)).isSameAs(MessageProperties.NONE);
         assertThat(PropertiesMapper.encodedLength(MessageProperties.NONE)).isZero();
         assertThat(List.of(PropertiesMapper.utf8Length("\u00e9"))).containsExactly(2);
+    }
+
+    @Test
+    void aUserPropertyOfNearly64KiBOfNonBmpCharactersIsStored() {
+        // 16,000 x U+1F600: 64,000 UTF-8 bytes (MQTT allows 65,535), but 96,000 bytes of modified UTF-8 (writeUTF's limit
+        // is 65,535), which failed the publish before it was sent
+        String emojis = "\uD83D\uDE00".repeat(16_000);
+        MessageProperties big = MessageProperties.builder().userProperty("k", emojis).contentType(emojis)
+                .responseTopic("r/" + emojis).build();
+
+        MessageProperties back = PropertiesMapper.fromStoreBytes(PropertiesMapper.toStoreBytes(big));
+
+        assertSame(back, big);
+        assertThat(PropertiesMapper.utf8Length(back.userProperties().get(0).value())).isEqualTo(64_000);
+    }
+
+    @Test
+    void propertiesStoredByTheFirstFormatStillLoad() throws IOException {
+        // what version 1 of the store encoding wrote: strings with writeUTF
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeLong(3600);
+        out.writeBoolean(true);
+        out.writeUTF("text/plain");
+        out.writeByte(1);
+        out.writeBoolean(false);
+        out.writeInt(2);
+        out.write(new byte[] {7, 8});
+        out.writeInt(2);
+        out.writeUTF("k\u00e9");
+        out.writeUTF("\uD83D\uDE00");
+        out.writeUTF("k");
+        out.writeUTF("");
+
+        MessageProperties p = PropertiesMapper.fromStoreBytes(bytes.toByteArray());
+
+        assertThat(p.messageExpiryInterval()).isEqualTo(3600);
+        assertThat(p.contentType()).isEqualTo("text/plain");
+        assertThat(p.payloadFormatUtf8()).isTrue();
+        assertThat(p.responseTopic()).isNull();
+        assertThat(p.correlationData()).containsExactly(7, 8);
+        assertThat(p.userProperties()).containsExactly(new UserProperty("k\u00e9", "\uD83D\uDE00"), new UserProperty("k", ""));
+        assertThat(PropertiesMapper.toStoreBytes(p)[0]).as("written in the current format").isEqualTo((byte) 2);
     }
 }

@@ -7,14 +7,24 @@ import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.camelmqttbridge.mqtt.client.AckMode;
+import io.github.camelmqttbridge.mqtt.client.InboundMessage;
+import io.github.camelmqttbridge.mqtt.client.MqttSessionStoreException;
 import io.github.camelmqttbridge.mqtt.client.MqttVersion;
 import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.session.MemorySessionStore;
+import io.github.camelmqttbridge.mqtt.session.SessionStore;
+import io.github.camelmqttbridge.mqtt.session.StoredPublish;
+import io.github.camelmqttbridge.mqtt.session.StoredSession;
+import io.github.camelmqttbridge.mqtt.session.StoredSubscription;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class InboundPublishFlowTest {
@@ -296,6 +306,165 @@ class InboundPublishFlowTest {
             h.inbound(publishPacket("a", 1, 7));
             assertThat(types(h.allOut())).as("a first transmission: the broker will not re-send 6").isEqualTo("PUBACK:6");
             assertThat(h.received).hasSize(3);
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotHoldTheAcksOfLaterMessagesAndItsMessageComesBackWithTheResend() {
+        try (EngineHarness h = EngineHarness.v5()) {
+            h.connect(false);
+            List<InboundMessage> got = new ArrayList<>();
+            h.subscriptions.subscribe(List.of(Subscription.of("#", 1)), m -> {
+                got.add(m);
+                if (m.topic().equals("poison")) {
+                    throw new IllegalStateException("listener bug");
+                }
+            }, new CompletableFuture<>());
+            h.inbound(SubscriptionFlowTest.suback(packetId(h.<MqttMessage>out()), 1));
+
+            h.inbound(publishPacket("poison", 1, 1));
+            h.inbound(publishPacket("fine", 1, 2));
+            got.get(1).acknowledge();
+
+            assertThat(types(h.allOut())).as("the failed message no longer holds the ack behind it").isEqualTo("PUBACK:2");
+            assertThat(h.inbound.heldCount()).isZero();
+            assertThat(h.channel.config().isAutoRead()).isTrue();
+            got.get(0).acknowledge();
+            assertThat(h.allOut()).as("a failed delivery is not acknowledged later").isEmpty();
+
+            // never acknowledged, so the broker re-sends it on the next connection of the session: delivered again
+            h.dropConnection();
+            h.connect(true);
+            h.inbound(publishPacket("poison", 1, 1, true, MqttProperties.NO_PROPERTIES));
+            assertThat(got).hasSize(3);
+            assertThat(got.get(2).topic()).isEqualTo("poison");
+        }
+    }
+
+    @Test
+    void aStoreThatCannotRecordTheQos2IdClosesTheConnectionWithoutPubrecAndSaysWhy() {
+        FailingStore store = new FailingStore();
+        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).build(), store))) {
+            h.inbound(publishPacket("a", 2, 3));
+            store.failure = "No space left on device";
+            h.received.get(0).acknowledge();
+
+            assertThat(h.allOut()).as("no PUBREC, no DISCONNECT: a local failure, not the broker's fault").isEmpty();
+            assertThat(h.channel.isOpen()).isFalse();
+            assertThat(h.connectionsClosed).singleElement().satisfies(e -> assertThat(e)
+                    .isInstanceOf(MqttSessionStoreException.class)
+                    .hasMessageContaining("Session store failed to record QoS 2 packet id 3 before PUBREC")
+                    .hasMessageContaining("No space left on device")
+                    .hasMessageContaining("the broker keeps the message and sends it again on the next connection"));
+        }
+    }
+
+    @Test
+    void aStoreThatCannotForgetTheQos2IdClosesTheConnectionWithoutPubcompSoThePubrelComesAgain() {
+        FailingStore store = new FailingStore();
+        try (EngineHarness h = subscribed(new EngineHarness(options(MqttVersion.V5).build(), store))) {
+            h.inbound(publishPacket("a", 2, 3));
+            h.received.get(0).acknowledge();
+            assertThat(types(h.allOut())).isEqualTo("PUBREC:3");
+            store.failure = "Input/output error";
+            h.inbound(reply(MqttMessageType.PUBREL, 3));
+
+            assertThat(h.allOut()).as("no PUBCOMP while the store still holds the id").isEmpty();
+            assertThat(h.connectionsClosed).singleElement().satisfies(e -> assertThat(e)
+                    .isInstanceOf(MqttSessionStoreException.class)
+                    .hasMessageContaining("forget QoS 2 packet id 3 before PUBCOMP (Input/output error)"));
+
+            store.failure = null;
+            h.connect(true);
+            h.inbound(reply(MqttMessageType.PUBREL, 3));
+            MqttMessage pubcomp = h.out();
+            assertThat(pubcomp.fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBCOMP);
+            assertThat(pubcomp.variableHeader()).isNotInstanceOf(MqttPubReplyMessageVariableHeader.class);
+            assertThat(store.delegate.open("test-client").inboundAwaitingRelease()).isEmpty();
+        }
+    }
+
+    @Test
+    void aQos1MessageUnderAnIdAwaitingPubrelIsDeliveredAndEndsTheOldQos2Flow() throws IOException {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            h.inbound(publishPacket("a", 2, 5));
+            h.received.get(0).acknowledge();
+            assertThat(types(h.allOut())).isEqualTo("PUBREC:5");
+            h.inbound(publishPacket("b", 1, 5));
+            assertThat(h.received).hasSize(2);
+            assertThat(h.store.open("test-client").inboundAwaitingRelease()).isEmpty();
+            h.received.get(1).acknowledge();
+            assertThat(types(h.allOut())).isEqualTo("PUBACK:5");
+        }
+    }
+
+    /** A memory store whose writes fail with {@link #failure} while it is set. */
+    static class FailingStore implements SessionStore {
+        final MemorySessionStore delegate = new MemorySessionStore();
+        volatile String failure;
+
+        private void check() throws IOException {
+            if (failure != null) {
+                throw new IOException(failure);
+            }
+        }
+
+        @Override
+        public StoredSession open(String clientId) {
+            return delegate.open(clientId);
+        }
+
+        @Override
+        public void saveOutbound(StoredPublish publish) throws IOException {
+            check();
+            delegate.saveOutbound(publish);
+        }
+
+        @Override
+        public void markReleased(int packetId) throws IOException {
+            check();
+            delegate.markReleased(packetId);
+        }
+
+        @Override
+        public void removeOutbound(int packetId) throws IOException {
+            check();
+            delegate.removeOutbound(packetId);
+        }
+
+        @Override
+        public void addInboundAwaitingRelease(int packetId) throws IOException {
+            check();
+            delegate.addInboundAwaitingRelease(packetId);
+        }
+
+        @Override
+        public void removeInboundAwaitingRelease(int packetId) throws IOException {
+            check();
+            delegate.removeInboundAwaitingRelease(packetId);
+        }
+
+        @Override
+        public void saveSubscription(StoredSubscription subscription) throws IOException {
+            check();
+            delegate.saveSubscription(subscription);
+        }
+
+        @Override
+        public void removeSubscription(String topicFilter) throws IOException {
+            check();
+            delegate.removeSubscription(topicFilter);
+        }
+
+        @Override
+        public void clear() throws IOException {
+            check();
+            delegate.clear();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 }

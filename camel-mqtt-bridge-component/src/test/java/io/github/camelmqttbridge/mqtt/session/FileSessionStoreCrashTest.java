@@ -70,6 +70,68 @@ class FileSessionStoreCrashTest {
         }
     }
 
+    /**
+     * The same while background compactions run all the time (a 32 KiB threshold): the kill lands before, during or
+     * after a compaction, and the reopened log must hold every message confirmed as saved that is never removed, and
+     * none confirmed as removed.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void nothingConfirmedIsLostOrRevivedWhenTheProcessIsKilledDuringBackgroundCompactions() throws Exception {
+        Path childErrors = directory.resolve("child-stderr.txt");
+        Path storeDirectory = directory.resolve("store");
+        Process child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+                SessionStoreCompactionCrashChild.class.getName(), storeDirectory.toString(), CLIENT_ID)
+                .redirectError(childErrors.toFile())
+                .start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = startLineReader(child.getInputStream(), lines);
+        Set<Integer> saved = new HashSet<>();
+        Set<Integer> removed = new HashSet<>();
+        try {
+            long deadline = System.nanoTime() + CHILD_TIMEOUT.toNanos();
+            // killed right after the child saw a compaction running: often inside it, sometimes just after
+            for (String line = ""; !line.equals("COMPACTING"); ) {
+                line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null || line.equals(END)) {
+                    fail("child JVM %s after %d saved; its stderr:%n%s", line == null ? "timed out"
+                            : "ended (exit " + child.waitFor() + ")", saved.size(), Files.readString(childErrors));
+                }
+                record(line, saved, removed);
+            }
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("child JVM ended").isTrue();
+        }
+        reader.join(CHILD_TIMEOUT.toMillis());
+        List<String> rest = new ArrayList<>();
+        lines.drainTo(rest);
+        rest.forEach(line -> record(line, saved, removed));
+
+        try (FileSessionStore store = new FileSessionStore(storeDirectory)) {
+            StoredSession session = store.open(CLIENT_ID);
+            Set<Integer> stored = session.outbound().stream().map(StoredPublish::packetId).collect(Collectors.toSet());
+            // kept for good: saved and never removed (a message whose removal was not confirmed may go either way)
+            Set<Integer> live = saved.stream().filter(n -> n % SessionStoreCompactionCrashChild.KEEP_ONE_IN == 0)
+                    .collect(Collectors.toSet());
+
+            assertThat(saved.size()).isGreaterThanOrEqualTo(SessionStoreCompactionCrashChild.KILL_AFTER);
+            assertThat(stored).containsAll(live);
+            assertThat(stored).doesNotContainAnyElementsOf(removed);
+            StoredPublish kept = session.outbound().stream().filter(p -> p.packetId() == 50).findFirst().orElseThrow();
+            assertThat(kept.topic()).isEqualTo("crash/compaction/50");
+            assertThat(kept.payload()).hasSize(256).startsWith((byte) 50);
+        }
+    }
+
+    private static void record(String line, Set<Integer> saved, Set<Integer> removed) {
+        if (line.startsWith("S ")) {
+            saved.add(Integer.valueOf(line.substring(2)));
+        } else if (line.startsWith("R ")) {
+            removed.add(Integer.valueOf(line.substring(2)));
+        }
+    }
+
     private static String javaBinary() {
         return ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());

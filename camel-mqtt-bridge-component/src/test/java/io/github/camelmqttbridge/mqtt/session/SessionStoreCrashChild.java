@@ -18,6 +18,7 @@ public final class SessionStoreCrashChild {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
+        exitWhenTheParentIsGone();
         FileSessionStore store = new FileSessionStore(Path.of(args[0]));
         store.open(args[1]);
         out.println("OPEN");
@@ -32,5 +33,21 @@ public final class SessionStoreCrashChild {
         }
         // all ids used: wait to be killed rather than close the store cleanly
         Thread.currentThread().join();
+    }
+
+    /** The test JVM holds our stdin open; if it dies without killing us, its end closes and we stop too. */
+    private static void exitWhenTheParentIsGone() {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent: wait for the end of the stream
+                }
+            } catch (IOException e) {
+                // the parent is gone all the same
+            }
+            Runtime.getRuntime().halt(3);
+        }, "parent-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 }

@@ -130,4 +130,26 @@ class TopicFiltersTest {
         assertThat(TopicFilters.hasWildcard("a/b")).isFalse();
         assertThat(TopicFilters.hasWildcard("$share/g/a/b")).isFalse();
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ov/#     | ov/a     | true",
+        "ov/a     | ov/#     | true",
+        "a/#      | a        | true",
+        "a/+      | +/b      | true",
+        "a/+/c    | a/b      | false",
+        "a/b      | a/c      | false",
+        "a        | a        | true",
+        "#        | x/y/z    | true",
+        "#        | $SYS/x   | false",
+        "+/x      | $SYS/x   | false",
+        "$SYS/#   | $SYS/x   | true",
+        "+/+      | a/b/c    | false",
+        "+/+/#    | a/b      | true",
+        "$share/g/ov/# | ov/a | true",
+        "$share/g/a | $share/h/b | false"})
+    void overlapIsTrueWhenSomeTopicMatchesBothFilters(String a, String b, boolean expected) {
+        assertThat(TopicFilters.overlap(a, b)).as("%s / %s", a, b).isEqualTo(expected);
+        assertThat(TopicFilters.overlap(b, a)).as("%s / %s", b, a).isEqualTo(expected);
+    }
 }
