@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *        at its first new QoS 1/2 message), never ahead of the re-send
  * </pre>
  * Acks leave in the order the PUBLISH packets arrived, as MQTT requires, even when the application
- * finishes them out of order. When as many messages as our Receive Maximum are unacknowledged the channel
- * stops reading: the broker holds the rest, our heap does not.
+ * finishes them out of order. When as many messages as our Receive Maximum are unacknowledged the flow pauses:
+ * further PUBLISH packets are held (bounded) by {@link InboundPublishHold}, which still reads control packets
+ * (PINGRESP, acks of our publishes), and the broker holds the rest.
  */
 @ChannelHandler.Sharable
 public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
@@ -187,6 +188,19 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         }
         metrics.onReceiveMaximumExceeded();
         return true;
+    }
+
+    /**
+     * A QoS {@code qos} PUBLISH arrived while the flow is paused, behind {@code heldQos12} QoS 1/2 ones already held
+     * (see {@link InboundPublishHold}): the same Receive Maximum check as for a delivered one.
+     *
+     * @return false when the connection was closed for it (strict flow control)
+     */
+    boolean admitWhilePaused(int qos, int heldQos12) {
+        if (qos == 0 || connection == null || !connection.isV5() || unacknowledged.size() + heldQos12 < receiveMaximum) {
+            return true;
+        }
+        return receiveMaximumExceeded();
     }
 
     private String resolveTopic(MqttPublishMessage publish) {
@@ -362,7 +376,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     private void pauseReadingIfFull() {
         if (!readingPaused && held >= receiveMaximum && connection != null) {
             readingPaused = true;
-            connection.channel().config().setAutoRead(false);
+            connection.pauseInbound();
         }
     }
 
@@ -370,7 +384,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         if (readingPaused && held < receiveMaximum) {
             readingPaused = false;
             if (connection != null) {
-                connection.channel().config().setAutoRead(true);
+                connection.resumeInbound();
             }
         }
     }

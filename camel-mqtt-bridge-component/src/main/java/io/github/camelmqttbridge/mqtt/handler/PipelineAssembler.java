@@ -58,6 +58,7 @@ public final class PipelineAssembler {
         p.addLast("malformed", new MalformedPacketHandler(serverUri));
         p.addLast("connect", new ConnectHandler(options, clientId, serverUri, events));
         p.addLast("keepAlive", new KeepAliveHandler(serverUri));
+        p.addLast("publishHold", new InboundPublishHold(options.receiveMaximum(), flows.inbound()));
         p.addLast("inbound", flows.inbound());
         p.addLast("outbound", flows.outbound());
         p.addLast("subscriptions", flows.subscriptions());

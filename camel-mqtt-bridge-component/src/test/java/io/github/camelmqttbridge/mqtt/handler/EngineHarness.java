@@ -100,6 +100,11 @@ final class EngineHarness implements ConnectionEvents, AutoCloseable {
         return new EngineHarness(options(MqttVersion.V3_1_1).build());
     }
 
+    /** False while the inbound flow is full and PUBLISH packets are held back (see InboundPublishHold). */
+    boolean readsPublishes() {
+        return !channel.pipeline().get(InboundPublishHold.class).isPaused();
+    }
+
     boolean isV5() {
         return options.version() == MqttVersion.V5;
     }
