@@ -46,6 +46,7 @@ public final class MqttClientOptions {
     private final Supplier<SessionStore> sessionStore;
     private final AckMode ackMode;
     private final boolean strictFlowControl;
+    private final boolean followServerReference;
     private final List<UserProperty> connectUserProperties;
     private final EventLoopGroup eventLoopGroup;
 
@@ -78,6 +79,7 @@ public final class MqttClientOptions {
         this.sessionStore = b.sessionStore;
         this.ackMode = b.ackMode;
         this.strictFlowControl = b.strictFlowControl;
+        this.followServerReference = b.followServerReference;
         this.connectUserProperties = List.copyOf(b.connectUserProperties);
         this.eventLoopGroup = b.eventLoopGroup;
         if (clientId.isEmpty() && version == MqttVersion.V3_1_1 && !cleanStart) {
@@ -191,6 +193,14 @@ public final class MqttClientOptions {
         return connectUserProperties;
     }
 
+    /**
+     * Whether a refusal or DISCONNECT with "use another server" (0x9C) / "server moved" (0x9D) and a Server
+     * Reference sends the next attempt to that server (same scheme, TLS settings and credentials).
+     */
+    public boolean followServerReference() {
+        return followServerReference;
+    }
+
     /** A shared event loop group, or null when the client makes (and later shuts down) its own. */
     public EventLoopGroup eventLoopGroup() {
         return eventLoopGroup;
@@ -233,6 +243,7 @@ public final class MqttClientOptions {
         private Supplier<SessionStore> sessionStore = MemorySessionStore::new;
         private AckMode ackMode = AckMode.MANUAL;
         private boolean strictFlowControl;
+        private boolean followServerReference = true;
         private final List<UserProperty> connectUserProperties = new ArrayList<>();
         private EventLoopGroup eventLoopGroup;
 
@@ -402,6 +413,15 @@ public final class MqttClientOptions {
 
         public Builder strictFlowControl(boolean strict) {
             this.strictFlowControl = strict;
+            return this;
+        }
+
+        /**
+         * Follow the Server Reference of a "use another server" / "server moved" answer (default true). The next
+         * attempt keeps the scheme, TLS settings (host name verified against the new host) and credentials.
+         */
+        public Builder followServerReference(boolean follow) {
+            this.followServerReference = follow;
             return this;
         }
 

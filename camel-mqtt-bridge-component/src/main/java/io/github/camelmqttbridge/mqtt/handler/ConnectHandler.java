@@ -33,6 +33,11 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     public static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("mqtt-bridge.version");
+    /**
+     * Set on a channel before it connects to send Clean Start = 1 whatever the options say: the client starts a new
+     * session after the broker offered one we hold no state for (MQTT 5 3.2.2-4, see MqttClient).
+     */
+    public static final AttributeKey<Boolean> FORCE_CLEAN_START = AttributeKey.valueOf("mqtt-bridge.force-clean-start");
 
     private final MqttClientOptions options;
     private final String clientId;
@@ -40,6 +45,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionEvents events;
     private ScheduledFuture<?> timeout;
     private boolean finished;
+    private boolean cleanStartSent;
 
     public ConnectHandler(MqttClientOptions options, String clientId, String serverUri, ConnectionEvents events) {
         this.options = options;
@@ -51,6 +57,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.channel().attr(VERSION).set(options.version());
+        cleanStartSent = options.cleanStart() || Boolean.TRUE.equals(ctx.channel().attr(FORCE_CLEAN_START).get());
         long timeoutMillis = options.connectTimeout().toMillis();
         timeout = ctx.executor().schedule(() -> fail(ctx, new MqttConnectionLostException("No CONNACK from " + serverUri
                 + " within " + timeoutMillis + " ms (connectionTimeout)")), timeoutMillis, TimeUnit.MILLISECONDS);
@@ -75,7 +82,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
                         ? io.netty.handler.codec.mqtt.MqttVersion.MQTT_5
                         : io.netty.handler.codec.mqtt.MqttVersion.MQTT_3_1_1)
                 .clientId(clientId)
-                .cleanSession(options.cleanStart())
+                .cleanSession(cleanStartSent)
                 .keepAlive(options.keepAliveSeconds());
         if (options.userName() != null) {
             connect.hasUser(true).username(options.userName());
@@ -121,6 +128,11 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         return connect.build();
     }
 
+    /** The Clean Start flag of the CONNECT this handler sent. */
+    public boolean cleanStartSent() {
+        return cleanStartSent;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof MqttMessage mqtt) || mqtt.fixedHeader() == null) {
@@ -151,8 +163,17 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             String reason = isV5() ? ReasonCode.describe(code, PacketKind.CONNACK) : ConnectReturnCode.describe(code);
             String reasonString = isV5() ? PropertiesMapper.stringValue(connack.variableHeader().properties(),
                     MqttPropertyType.REASON_STRING) : null;
+            String serverReference = isV5() ? PropertiesMapper.stringValue(connack.variableHeader().properties(),
+                    MqttPropertyType.SERVER_REFERENCE) : null;
             fail(ctx, new MqttConnectionRefusedException(serverUri, code,
-                    reasonString == null ? reason : reason + " - " + reasonString));
+                    reasonString == null ? reason : reason + " - " + reasonString, serverReference));
+            return;
+        }
+        if (cleanStartSent && connack.variableHeader().isSessionPresent()) {
+            // MQTT 5 3.2.2-2 / 3.1.1 3.2.2-1: a clean start is answered with session present = 0. A broker that
+            // says otherwise offers a session we cannot hold state for (3.2.2-4: close the connection).
+            fail(ctx, new MqttProtocolException(0x82, "Broker " + serverUri + " answered our Clean Start with session"
+                    + " present = 1, which MQTT forbids; closing the connection"));
             return;
         }
         finished = true;

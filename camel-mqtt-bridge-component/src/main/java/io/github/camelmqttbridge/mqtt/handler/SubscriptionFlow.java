@@ -60,6 +60,8 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         final List<String> unsubscribe;
         final CompletableFuture<SubscribeResult> subscribed;
         final CompletableFuture<Void> unsubscribed;
+        /** When the packet was last written (System.nanoTime), for {@link #unansweredSubscribes()}. */
+        long sentAtNanos;
 
         Request(List<Subscription> subscribe, List<String> unsubscribe, CompletableFuture<SubscribeResult> subscribed,
                 CompletableFuture<Void> unsubscribed) {
@@ -119,6 +121,11 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         return active.keySet();
     }
 
+    /** Subscriptions remembered by the session store that the application has not subscribed to again (yet). */
+    public boolean hasRecovered() {
+        return !recovered.isEmpty();
+    }
+
     /** Event loop only. The routing entry exists at once, so messages that arrive before SUBACK find it. */
     public void subscribe(List<Subscription> subscriptions, MessageListener listener, CompletableFuture<SubscribeResult> future) {
         for (Subscription s : subscriptions) {
@@ -165,6 +172,7 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
             return;
         }
         inFlight.put(packetId, request);
+        request.sentAtNanos = System.nanoTime();
         if (request.subscribe != null) {
             MqttMessageBuilders.SubscribeBuilder b = MqttMessageBuilders.subscribe().messageId(packetId);
             int subscriptionId = 0;
@@ -238,13 +246,21 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
             results.add(new SubscribeResult.FilterResult(s.topicFilter(), s.qos(), code,
                     ReasonCode.describe(code, PacketKind.SUBACK)));
         }
-        SubscribeResult result = new SubscribeResult(results);
+        settle(request, new SubscribeResult(results));
+    }
+
+    /** The broker's verdict on a SUBSCRIBE: refused filters are no longer routed or recorded; the caller learns it. */
+    private void settle(Request request, SubscribeResult result) {
+        List<SubscribeResult.FilterResult> results = result.filters();
         for (SubscribeResult.FilterResult r : results) {
             if (!r.granted()) {
                 Active refused = active.get(r.topicFilter());
                 if (refused != null && refused.subscription().equals(request.subscribe.get(results.indexOf(r)))) {
                     active.remove(r.topicFilter());
                     matcher.remove(r.topicFilter(), refused);
+                    forget(r.topicFilter());
+                } else if (refused == null && recovered.remove(r.topicFilter()) != null) {
+                    // a remembered subscription made again after a session loss: refused, so not kept either
                     forget(r.topicFilter());
                 }
             } else if (r.downgraded()) {
@@ -261,6 +277,43 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
             request.subscribed.complete(result);
         } else {
             request.subscribed.completeExceptionally(new MqttSubscribeRefusedException(result));
+        }
+    }
+
+    /** A SUBSCRIBE on the wire that the broker has not answered yet. */
+    public record UnansweredSubscribe(List<String> topicFilters, long sentAtNanos) {
+    }
+
+    /** SUBSCRIBE packets written and not answered yet, oldest first. Event loop only. */
+    public List<UnansweredSubscribe> unansweredSubscribes() {
+        List<UnansweredSubscribe> list = new ArrayList<>();
+        for (Request r : inFlight.values()) {
+            if (r.subscribe != null) {
+                list.add(new UnansweredSubscribe(r.subscribe.stream().map(Subscription::topicFilter).toList(), r.sentAtNanos));
+            }
+        }
+        list.sort(java.util.Comparator.comparingLong(UnansweredSubscribe::sentAtNanos));
+        return list;
+    }
+
+    /**
+     * Gives up on the unanswered SUBSCRIBE of exactly these filters as if the broker had refused each with
+     * {@code reasonCode}: it is not sent again, its filters are no longer routed or recorded, and its caller (or,
+     * for a re-subscription, the resubscribe-refused callback) learns {@code reason}. Event loop only.
+     */
+    public void refuseUnanswered(List<String> topicFilters, int reasonCode, String reason) {
+        for (Map.Entry<Integer, Request> e : new ArrayList<>(inFlight.entrySet())) {
+            Request r = e.getValue();
+            if (r.subscribe != null && r.subscribe.stream().map(Subscription::topicFilter).toList().equals(topicFilters)) {
+                inFlight.remove(e.getKey());
+                packetIds.release(e.getKey());
+                List<SubscribeResult.FilterResult> results = new ArrayList<>();
+                for (Subscription s : r.subscribe) {
+                    results.add(new SubscribeResult.FilterResult(s.topicFilter(), s.qos(), reasonCode, reason));
+                }
+                settle(r, new SubscribeResult(results));
+                return;
+            }
         }
     }
 

@@ -89,7 +89,8 @@ final class EngineHarness implements ConnectionEvents, AutoCloseable {
     }
 
     static MqttClientOptions.Builder options(MqttVersion version) {
-        return MqttClientOptions.builder().serverUri(URI).clientId("test-client").version(version);
+        // cleanStart=false: the tests reconnect with session present = 1, which a clean start would make a protocol error
+        return MqttClientOptions.builder().serverUri(URI).clientId("test-client").version(version).cleanStart(false);
     }
 
     static EngineHarness v5() {
