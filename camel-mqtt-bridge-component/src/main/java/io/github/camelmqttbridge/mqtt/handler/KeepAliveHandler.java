@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * last byte the broker got through.</li>
  * <li>While the socket does not read because we stopped it (the inbound hold is full: backpressure, see
  * {@link InboundPublishHold}) an answer cannot arrive: the PINGRESP is not expected then, and its time starts
- * again when reading resumes. While the inbound flow is merely paused the socket still reads, so PINGRESP is
+ * again when reading resumes. PINGREQs still go out every 3/4 keep-alive, so that the broker keeps us. While the inbound flow is merely paused the socket still reads, so PINGRESP is
  * seen and a dead link is found as above.</li>
  * </ul>
  */
@@ -81,9 +81,14 @@ public final class KeepAliveHandler extends ChannelDuplexHandler {
         long now = nanoClock.getAsLong();
         if (awaitingPingResp) {
             if (!ctx.channel().config().isAutoRead()) {
-                // We stopped reading (backpressure): the answer may be waiting unread. Count from when we read again.
+                // We stopped reading (backpressure): the answer may be waiting unread. Count from when we read again,
+                // and keep the broker hearing from us meanwhile, or it closes us after 1.5 keep-alives.
                 pingSentAt = now;
                 bytesAtPing = bytesRead();
+                if (now - lastWrite >= keepAliveNanos * 3 / 4) {
+                    lastWrite = now;
+                    ctx.writeAndFlush(PINGREQ, ctx.voidPromise());
+                }
             } else if (now - pingSentAt >= keepAliveNanos * 5 / 8) {
                 long bytes = bytesRead();
                 if (bytes != bytesAtPing) {
