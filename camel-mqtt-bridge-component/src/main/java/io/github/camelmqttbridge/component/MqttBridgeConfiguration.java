@@ -170,6 +170,19 @@ public class MqttBridgeConfiguration implements Cloneable {
     @UriParam(defaultValue = "true", label = "security",
             description = "Whether the broker's TLS certificate must match its host name. Switch off only for tests.")
     private boolean hostnameVerification = true;
+    @UriParam(defaultValue = "true", label = "security,advanced",
+            description = "Whether an MQTT 5 broker that answers \"use another server\" (0x9C) or \"server moved\" (0x9D)"
+                    + " with a Server Reference sends the next connection attempt there, with the same scheme, TLS"
+                    + " settings and credentials. Switch off to stay with the configured brokerUrl servers only.")
+    private boolean followServerReference = true;
+
+    public boolean isFollowServerReference() {
+        return followServerReference;
+    }
+
+    public void setFollowServerReference(boolean followServerReference) {
+        this.followServerReference = followServerReference;
+    }
 
     public MqttBridgeConfiguration copy() {
         try {

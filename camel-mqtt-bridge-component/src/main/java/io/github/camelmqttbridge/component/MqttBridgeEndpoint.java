@@ -159,6 +159,7 @@ public class MqttBridgeEndpoint extends DefaultEndpoint {
                 .automaticReconnect(c.isAutomaticReconnect())
                 .minReconnectDelay(Duration.ofMillis(Math.min(c.getMinReconnectDelay(), c.getMaxReconnectDelay())))
                 .maxReconnectDelay(Duration.ofMillis(c.getMaxReconnectDelay()))
+                .followServerReference(c.isFollowServerReference())
                 .receiveMaximum(receiveMaximum)
                 .maxInflight(c.getMaxInflight())
                 .maximumPacketSize(c.getMaximumPacketSize())

@@ -675,7 +675,6 @@ public final class MqttClient implements AutoCloseable {
                     + " right after our SUBSCRIBE instead of answering it, " + times + " times in a row: it refuses the"
                     + " subscription this way (RabbitMQ does for a topic the user may not read)");
             what += " (" + times + " times in a row: the subscription is given up)";
-            LOG.error("{}", what);
         }
         return new MqttConnectionClosedByBrokerException(what, cause);
     }
