@@ -9,8 +9,10 @@ import java.util.function.LongSupplier;
  * Decides, from what ended a connection or attempt, how long to wait before the next attempt and where it goes.
  * <ul>
  * <li>The back-off grows while connections keep ending early and starts from the minimum again only after a
- * connection has stayed up for {@link #STABLE_CONNECTION_MILLIS} (a CONNACK alone proves nothing: a broker that
- * accepts and then drops us at once would otherwise be stormed at the minimum delay).</li>
+ * connection has stayed up for {@link #STABLE_CONNECTION_MILLIS} and at least the longest delay (a CONNACK alone
+ * proves nothing: a broker that accepts and then drops us at once would otherwise be stormed at the minimum delay;
+ * and two instances with one client id, on a broker that closes the one taken over without saying so, each stay up
+ * about as long as the other waits, so a shorter threshold would start them over again and again).</li>
  * <li>What the broker said sets a floor: bad credentials, a refused configuration and a session taken over by
  * another client with our client id wait the longest delay; "server busy", "quota exceeded" and the rate limits
  * wait at least a quarter of it; "use another server" / "server moved" go to the Server Reference.</li>
@@ -21,7 +23,10 @@ import java.util.function.LongSupplier;
  */
 public final class ReconnectPolicy {
 
-    /** A connection that lasted this long counts as a fresh start: the next back-off starts from the minimum. */
+    /**
+     * A connection that lasted this long, and at least maxReconnectDelay, counts as a fresh start: the next back-off
+     * starts from the minimum.
+     */
     public static final long STABLE_CONNECTION_MILLIS = 10_000;
     /** The same failure (reason and message) is logged at WARN at most this often. */
     public static final long LOG_INTERVAL_MILLIS = 60_000;
@@ -37,8 +42,8 @@ public final class ReconnectPolicy {
         /** The broker refuses our settings (protocol version, client id, packet size, will, QoS, retain). */
         CONFIGURATION("the broker refuses our settings; retrying at the longest delay"),
         /** Another client connected with our client id and took the session over. */
-        SESSION_TAKEN_OVER("another client connected with the same client id and took the session over (two instances"
-                + " sharing one client id take it from each other): waiting the longest delay before taking it back"),
+        SESSION_TAKEN_OVER("two instances sharing one client id take the session from each other: waiting the longest"
+                + " delay before taking it back"),
         /** Use another server (0x9C) / server moved (0x9D). */
         USE_ANOTHER_SERVER("");
 
@@ -77,7 +82,8 @@ public final class ReconnectPolicy {
     private long connectedAt = -1;
 
     public ReconnectPolicy(ReconnectBackoff backoff, boolean followServerReference) {
-        this(backoff, STABLE_CONNECTION_MILLIS, followServerReference, () -> System.nanoTime() / 1_000_000);
+        this(backoff, Math.max(STABLE_CONNECTION_MILLIS, backoff.maxMillis()), followServerReference,
+                () -> System.nanoTime() / 1_000_000);
     }
 
     /** {@code clockMillis} is a monotonic clock (tests pass their own). */
