@@ -688,7 +688,7 @@ public final class MqttClient implements AutoCloseable {
                 : "reconnecting";
         if (decision.warn()) {
             LOG.warn("{}{}; {} in {} ms{}", cause.getMessage(), advice.isEmpty() ? "" : " (" + advice + ")", where, delay,
-                    decision.heldBack() > 0 ? " [" + decision.heldBack() + " more like it in the last minute, logged at DEBUG]"
+                    decision.heldBack() > 0 ? " [" + decision.heldBack() + " more like it since this was last logged, at DEBUG]"
                             : "");
         } else {
             LOG.debug("{}; {} in {} ms", cause.getMessage(), where, delay);
