@@ -68,7 +68,8 @@ public final class MqttClient implements AutoCloseable {
     private final OutboundPublishFlow outbound;
     private final PipelineAssembler.Flows flows;
     private final ReconnectPolicy reconnectPolicy;
-    private final RefusalByClose refusalByClose = new RefusalByClose();
+    private final RefusalByClose subscribeRefusals = new RefusalByClose();
+    private final RefusalByClose publishRefusals = new RefusalByClose();
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final SslContext sslContext;
 
@@ -652,31 +653,62 @@ public final class MqttClient implements AutoCloseable {
     }
 
     /**
-     * A broker that closes the connection while our SUBSCRIBE is unanswered has most likely refused it that way
-     * (RabbitMQ does): say so instead of "closed the connection", and after {@link RefusalByClose#GIVE_UP_AFTER}
-     * such closes in a row give the subscription up, so its caller gets a clear error instead of a reconnect loop.
+     * A broker that closes the connection while our SUBSCRIBE (or PUBLISH) is unanswered has most likely refused it that
+     * way (RabbitMQ does for a topic the user may not read or write, NATS for QoS 2): say so instead of "closed the
+     * connection", and after {@link RefusalByClose#GIVE_UP_AFTER} such closes in a row give that request up, so its
+     * caller gets a clear error instead of a reconnect loop that re-sends it forever.
      */
     private Throwable nameWhatTheBrokerDid(Throwable cause) {
-        List<SubscriptionFlow.UnansweredSubscribe> unanswered = cause instanceof MqttConnectionClosedByBrokerException
-                ? subscriptions.unansweredSubscribes() : List.of();
-        if (unanswered.isEmpty()) {
-            refusalByClose.reset();
+        if (!(cause instanceof MqttConnectionClosedByBrokerException)) {
+            subscribeRefusals.reset();
+            publishRefusals.reset();
             return cause;
         }
-        // The broker answers in order: the oldest unanswered SUBSCRIBE is the one it was handling.
-        SubscriptionFlow.UnansweredSubscribe oldest = unanswered.get(0);
-        long millis = Math.max(0, (System.nanoTime() - oldest.sentAtNanos()) / 1_000_000);
-        String filters = oldest.topicFilters().stream().map(f -> "'" + f + "'").collect(java.util.stream.Collectors.joining(", "));
-        String what = cause.getMessage() + " " + millis + " ms after our SUBSCRIBE to " + filters + ", without answering it";
-        int times = refusalByClose.closedAfter(oldest.topicFilters());
+        long now = System.nanoTime();
+        List<SubscriptionFlow.UnansweredSubscribe> unanswered = subscriptions.unansweredSubscribes();
+        if (!unanswered.isEmpty()) {
+            publishRefusals.reset();
+            // The broker answers in order: the oldest unanswered SUBSCRIBE is the one it was handling.
+            SubscriptionFlow.UnansweredSubscribe oldest = unanswered.get(0);
+            String filters = oldest.topicFilters().stream().map(f -> "'" + f + "'")
+                    .collect(java.util.stream.Collectors.joining(", "));
+            String what = cause.getMessage() + " " + millisSince(oldest.sentAtNanos(), now) + " ms after our SUBSCRIBE to "
+                    + filters + ", without answering it";
+            int times = subscribeRefusals.closedAfter(oldest.topicFilters());
+            if (times >= RefusalByClose.GIVE_UP_AFTER) {
+                subscribeRefusals.reset();
+                subscriptions.refuseUnanswered(oldest.topicFilters(), 0x80, "broker " + attemptUri + " closed the"
+                        + " connection right after our SUBSCRIBE instead of answering it, " + times + " times in a row: it"
+                        + " refuses the subscription this way (RabbitMQ does for a topic the user may not read)");
+                what += " (" + times + " times in a row: the subscription is given up)";
+            }
+            return new MqttConnectionClosedByBrokerException(what, cause);
+        }
+        subscribeRefusals.reset();
+        OutboundPublishFlow.UnansweredPublish publish = outbound.oldestUnansweredPublish();
+        if (publish == null || millisSince(publish.writtenAtNanos(), now) > RIGHT_AFTER_MILLIS) {
+            publishRefusals.reset();
+            return cause;
+        }
+        String what = cause.getMessage() + " " + millisSince(publish.writtenAtNanos(), now) + " ms after our QoS "
+                + publish.qos() + " PUBLISH to '" + publish.topic() + "' (packet id " + publish.packetId()
+                + "), without answering it";
+        int times = publishRefusals.closedAfter(List.of(Integer.toString(publish.packetId()), publish.topic()));
         if (times >= RefusalByClose.GIVE_UP_AFTER) {
-            refusalByClose.reset();
-            subscriptions.refuseUnanswered(oldest.topicFilters(), 0x80, "broker " + attemptUri + " closed the connection"
-                    + " right after our SUBSCRIBE instead of answering it, " + times + " times in a row: it refuses the"
-                    + " subscription this way (RabbitMQ does for a topic the user may not read)");
-            what += " (" + times + " times in a row: the subscription is given up)";
+            publishRefusals.reset();
+            outbound.refuseUnanswered(publish.packetId(), "broker " + attemptUri + " closed the connection right after"
+                    + " this QoS " + publish.qos() + " PUBLISH instead of answering it, " + times + " times in a row: it"
+                    + " refuses the message this way (NATS does for QoS 2, RabbitMQ for a topic the user may not write)");
+            what += " (" + times + " times in a row: the message is given up)";
         }
         return new MqttConnectionClosedByBrokerException(what, cause);
+    }
+
+    /** A close this soon after our PUBLISH can be the broker's answer to it; later, the PUBLISH is merely in flight. */
+    private static final long RIGHT_AFTER_MILLIS = 2_000;
+
+    private static long millisSince(long nanos, long now) {
+        return Math.max(0, (now - nanos) / 1_000_000);
     }
 
     private void scheduleReconnect(Throwable cause, ReconnectPolicy.Decision decision) {

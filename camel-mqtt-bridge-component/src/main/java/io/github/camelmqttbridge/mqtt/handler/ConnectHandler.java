@@ -160,7 +160,14 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private void onConnAck(ChannelHandlerContext ctx, MqttConnAckMessage connack) {
         int code = connack.variableHeader().connectReturnCode().byteValue() & 0xFF;
         if (code != 0) {
-            String reason = isV5() ? ReasonCode.describe(code, PacketKind.CONNACK) : ConnectReturnCode.describe(code);
+            // MQTT 5 refusals are 0x80 and above; below that on an MQTT 5 CONNECT is a 3.1.1 broker's return code
+            // (Moquette answers return code 1, "unacceptable protocol version", as MQTT 5 allows such a broker to)
+            boolean v3Code = !isV5() || code < 0x80;
+            String reason = v3Code ? ConnectReturnCode.describe(code) : ReasonCode.describe(code, PacketKind.CONNACK);
+            if (isV5() && v3Code) {
+                reason += code == 1 ? ": the broker does not speak MQTT 5, set protocolVersion=3.1.1"
+                        : ", an MQTT 3.1.1 answer to our MQTT 5 CONNECT: does the broker support MQTT 5?";
+            }
             String reasonString = isV5() ? PropertiesMapper.stringValue(connack.variableHeader().properties(),
                     MqttPropertyType.REASON_STRING) : null;
             String serverReference = isV5() ? PropertiesMapper.stringValue(connack.variableHeader().properties(),
@@ -195,7 +202,9 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         if (!finished) {
             Throwable recorded = MqttConnection.closeCause(ctx.channel());
             fail(ctx, recorded != null ? recorded : new MqttConnectionLostException("Broker " + serverUri
-                    + " closed the connection before answering CONNECT"));
+                    + " closed the connection before answering CONNECT" + (isV5()
+                            ? " (an MQTT 3.1.1-only broker such as RabbitMQ 3.x does this to an MQTT 5 CONNECT: does it"
+                            + " support MQTT 5? Else set protocolVersion=3.1.1)" : "")));
         }
         ctx.fireChannelInactive();
     }

@@ -80,6 +80,9 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         boolean awaitingResend;
         /** WITHDRAW: why the message could not be re-sent. */
         String withdrawReason;
+        /** The connection its PUBLISH was last written on, and when (nanoTime): see oldestUnansweredPublish(). */
+        MqttConnection writtenOn;
+        long writtenAtNanos;
 
         Entry(int packetId, OutboundMessage message, CompletableFuture<PublishResult> future, State state, long acceptedAtNanos) {
             this.packetId = packetId;
@@ -277,6 +280,8 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
             writeOut(pubrel(packetId));
         } else {
             writeOut(buildPublish(now, packetId, false, true));
+            entry.writtenOn = connection;
+            entry.writtenAtNanos = nanoClock.getAsLong();
         }
         return true;
     }
@@ -553,6 +558,8 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
                 + entry.message.properties().messageExpiryInterval() + " s)" : tooLarge(now);
         if (problem == null) {
             writeOut(buildPublish(now, entry.packetId, dup, false));
+            entry.writtenOn = connection;
+            entry.writtenAtNanos = nanoClock.getAsLong();
             return;
         }
         if (dup && entry.message.qos() == 2) {
@@ -565,6 +572,39 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         metrics.onPublishFailed();
         entry.future.completeExceptionally(new MqttClientException("Message to '" + entry.message.topic()
                 + "' (packet id " + entry.packetId + ") could not be sent again: " + problem));
+    }
+
+    /** A QoS 1/2 PUBLISH written on the current connection that the broker has not answered at all. */
+    public record UnansweredPublish(int packetId, String topic, int qos, long writtenAtNanos) {
+    }
+
+    /**
+     * The oldest QoS 1/2 PUBLISH written on the current connection and not answered yet (no PUBACK / PUBREC), or
+     * null. Event loop only; asked by the client when the broker closed the connection, before {@link #disconnected()}.
+     */
+    public UnansweredPublish oldestUnansweredPublish() {
+        for (Entry entry : inflight.values()) {
+            if (entry.writtenOn == connection && connection != null
+                    && (entry.state == State.AWAIT_PUBACK || entry.state == State.AWAIT_PUBREC)) {
+                return new UnansweredPublish(entry.packetId, entry.message.topic(), entry.message.qos(), entry.writtenAtNanos);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Gives up on an unanswered message the broker refuses by closing the connection (NATS on a QoS 2 PUBLISH,
+     * RabbitMQ on a PUBLISH the user may not make): its publish fails with {@code reason}, it is not sent again.
+     */
+    public void refuseUnanswered(int packetId, String reason) {
+        Entry entry = inflight.get(packetId);
+        if (entry == null || (entry.state != State.AWAIT_PUBACK && entry.state != State.AWAIT_PUBREC)) {
+            return;
+        }
+        complete(entry);
+        metrics.onPublishFailed();
+        entry.future.completeExceptionally(new MqttPublishRefusedException(entry.message.topic(), packetId, 0x80, reason));
+        updateMetrics();
     }
 
     /** A new connection is up. */

@@ -208,6 +208,43 @@ class BrokerVerdictsTest {
     }
 
     @Test
+    void aBrokerThatClosesTheConnectionOnOurQos2PublishGetsItNamedAndTheMessageGivenUp() throws Exception {
+        // NATS closes the connection on a QoS 2 PUBLISH: before, the engine re-sent it after every reconnect, 137 times
+        // in 15 s, and the publish neither failed nor completed.
+        try (FakeBroker broker = new FakeBroker()) {
+            MqttClient client = new MqttClient(options(broker).version(MqttVersion.V3_1_1).build());
+            try {
+                client.connect();
+                CompletableFuture<PublishResult> published = null;
+                for (int i = 0; i < 3; i++) {
+                    try (Session s = accept(broker, null)) {
+                        s.send(bytes(0x20, 0x02, 0x00, 0x00));
+                        if (published == null) {
+                            published = client.publish(OutboundMessage.of("nats/q2", new byte[] {1}, 2));
+                        }
+                        assertThat(s.readPacket().type()).isEqualTo(3);
+                    }
+                }
+                Throwable refusal = failure(published, 15);
+                assertThat(refusal).hasMessageContaining("'nats/q2'")
+                        .hasMessageContaining("closed the connection right after this QoS 2 PUBLISH")
+                        .hasMessageContaining("3 times in a row");
+                try (Session s = accept(broker, null)) {
+                    s.send(bytes(0x20, 0x02, 0x00, 0x00));
+                    CompletableFuture<PublishResult> q1 = client.publish(OutboundMessage.of("nats/q1", new byte[] {2}, 1));
+                    Packet next = s.readPacket();
+                    assertThat(next.type()).as("the refused message is not sent again; the next one is").isEqualTo(3);
+                    assertThat(next.header() & 0x06).as("QoS 1").isEqualTo(0x02);
+                    s.send(packet(0x40, bytes(next.body()[9], next.body()[10])));
+                    assertThat(q1.get(10, TimeUnit.SECONDS).qos()).isEqualTo(1);
+                }
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void aPublisherResumingASessionItHoldsNoStateOfStartsANewOne() throws Exception {
         // persistence=memory, restarted: the broker may still hold QoS 2 packet ids of the earlier run, and would
         // swallow new messages that reuse them. MQTT 5 3.2.2-4: close, and start a new session.
