@@ -70,6 +70,9 @@ public final class MqttClient implements AutoCloseable {
     private final ReconnectPolicy reconnectPolicy;
     private final RefusalByClose subscribeRefusals = new RefusalByClose();
     private final RefusalByClose publishRefusals = new RefusalByClose();
+    /** Accepted connections in a row that the broker closed without a reason before they were stable. */
+    private int silentClosesInARow;
+    private long acceptedAtNanos;
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final SslContext sslContext;
 
@@ -518,6 +521,7 @@ public final class MqttClient implements AutoCloseable {
         failuresThisRound = 0;
         current = result;
         reconnectPolicy.connected();
+        acceptedAtNanos = System.nanoTime();
         if (reconnect) {
             // Counted before the state says CONNECTED: a health check on another thread that sees CONNECTED after
             // a reconnect must see the reconnect counted too.
@@ -662,9 +666,12 @@ public final class MqttClient implements AutoCloseable {
         if (!(cause instanceof MqttConnectionClosedByBrokerException)) {
             subscribeRefusals.reset();
             publishRefusals.reset();
+            silentClosesInARow = 0;
             return cause;
         }
         long now = System.nanoTime();
+        boolean stable = millisSince(acceptedAtNanos, now) >= reconnectPolicy.stableMillis();
+        silentClosesInARow = stable ? 1 : silentClosesInARow + 1;
         List<SubscriptionFlow.UnansweredSubscribe> unanswered = subscriptions.unansweredSubscribes();
         if (!unanswered.isEmpty()) {
             publishRefusals.reset();
@@ -688,6 +695,14 @@ public final class MqttClient implements AutoCloseable {
         OutboundPublishFlow.UnansweredPublish publish = outbound.oldestUnansweredPublish();
         if (publish == null || millisSince(publish.writtenAtNanos(), now) > RIGHT_AFTER_MILLIS) {
             publishRefusals.reset();
+            if (silentClosesInARow >= 2) {
+                // MQTT 3.1.1 brokers, and Mosquitto 2.0 on MQTT 5 too, close a connection taken over by another client
+                // with our client id without a DISCONNECT 0x8E: connections that keep ending this way are the sign.
+                return new MqttConnectionClosedByBrokerException(cause.getMessage() + " without a reason, "
+                        + silentClosesInARow + " times in a row soon after accepting it: another client connecting with"
+                        + " client id '" + clientId + "' takes the session over like this (two instances with one client"
+                        + " id?)", cause);
+            }
             return cause;
         }
         String what = cause.getMessage() + " " + millisSince(publish.writtenAtNanos(), now) + " ms after our QoS "

@@ -114,6 +114,11 @@ public final class ReconnectPolicy {
         return decide(cause, server, clockMillis.getAsLong());
     }
 
+    /** How long a connection must stay up to count as stable. */
+    public long stableMillis() {
+        return stableMillis;
+    }
+
     /** Failures counted since the last stable connection (for tests and diagnostics). */
     public int failures() {
         return failures;
