@@ -267,6 +267,19 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
                     + " preference. Default (empty): mqtt for MQTT 5; mqtt,mqttv3.1 for MQTT 3.1.1 (older brokers know"
                     + " only the second name).")
     private String webSocketSubprotocols;
+    @UriParam(defaultValue = "true", label = "security,advanced",
+            description = "Whether an MQTT 5 broker that answers \"use another server\" (0x9C) or \"server moved\" (0x9D)"
+                    + " with a Server Reference sends the next connection attempt there, with the same scheme, TLS"
+                    + " settings and credentials. Switch off to stay with the configured brokerUrl servers only.")
+    private boolean followServerReference = true;
+
+    public boolean isFollowServerReference() {
+        return followServerReference;
+    }
+
+    public void setFollowServerReference(boolean followServerReference) {
+        this.followServerReference = followServerReference;
+    }
 
     public MqttBridgeConfiguration copy() {
         try {

@@ -185,6 +185,7 @@ public class MqttBridgeEndpoint extends DefaultEndpoint implements HeaderFilterS
                 .automaticReconnect(c.isAutomaticReconnect())
                 .minReconnectDelay(Duration.ofMillis(Math.min(c.getMinReconnectDelay(), c.getMaxReconnectDelay())))
                 .maxReconnectDelay(Duration.ofMillis(c.getMaxReconnectDelay()))
+                .followServerReference(c.isFollowServerReference())
                 .receiveMaximum(receiveMaximum)
                 .maxInflight(c.getMaxInflight())
                 .maximumPacketSize(c.getMaximumPacketSize())

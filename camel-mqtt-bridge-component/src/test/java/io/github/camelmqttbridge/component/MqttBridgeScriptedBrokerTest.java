@@ -102,7 +102,8 @@ class MqttBridgeScriptedBrokerTest {
     void healthIsDownWithTheReasonWhenResubscribingAfterASessionLossIsRefused() throws Exception {
         broker.autoConnack = false;
         broker.subackCode = (n, qos) -> n == 0 ? qos : 0x87;
-        CamelContext context = startContext(uri("&qos=1"));
+        // a persistent session: the third CONNACK resumes it (session present = 1 answers only a CONNECT without clean start)
+        CamelContext context = startContext(uri("&qos=1&cleanStart=false&clientId=refused-resubscribe"));
         HealthCheck check = consumer(context).getHealthCheck();
         assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
 

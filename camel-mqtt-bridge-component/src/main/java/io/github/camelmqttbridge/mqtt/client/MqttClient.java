@@ -1,6 +1,7 @@
 package io.github.camelmqttbridge.mqtt.client;
 
 import io.github.camelmqttbridge.mqtt.handler.AuthHandler;
+import io.github.camelmqttbridge.mqtt.handler.ConnectHandler;
 import io.github.camelmqttbridge.mqtt.handler.ConnectionEvents;
 import io.github.camelmqttbridge.mqtt.handler.InboundPublishFlow;
 import io.github.camelmqttbridge.mqtt.handler.MqttConnection;
@@ -67,7 +68,12 @@ public final class MqttClient implements AutoCloseable {
     private final InboundPublishFlow inbound;
     private final OutboundPublishFlow outbound;
     private final PipelineAssembler.Flows flows;
-    private final ReconnectBackoff backoff;
+    private final ReconnectPolicy reconnectPolicy;
+    private final RefusalByClose subscribeRefusals = new RefusalByClose();
+    private final RefusalByClose publishRefusals = new RefusalByClose();
+    /** Accepted connections in a row that the broker closed without a reason before they were stable. */
+    private int silentClosesInARow;
+    private long acceptedAtNanos;
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final MqttTransport transport;
 
@@ -88,6 +94,14 @@ public final class MqttClient implements AutoCloseable {
     private int failuresThisRound;
     private int attempt;
     private ScheduledFuture<?> reconnectTask;
+    /** The server of the current attempt or connection. */
+    private URI attemptUri;
+    /** Where the next attempt goes instead of the configured servers (a Server Reference), or null. */
+    private URI redirectTo;
+    /** The current attempt follows a Server Reference. */
+    private boolean attemptRedirected;
+    /** The next attempt sends Clean Start = 1 whatever the options say (see onAccepted). */
+    private boolean forceCleanStart;
 
     /** publish() calls from other threads, handed to the event loop in batches (see {@link #publish}). */
     private record Submitted(OutboundMessage message, CompletableFuture<PublishResult> future) {
@@ -110,7 +124,8 @@ public final class MqttClient implements AutoCloseable {
         this.inbound = flows.inbound();
         this.outbound = flows.outbound();
         this.subscriptions.onResubscribeRefused(result -> listeners.forEach(l -> l.subscriptionRefused(result)));
-        this.backoff = new ReconnectBackoff(options.minReconnectDelay().toMillis(), options.maxReconnectDelay().toMillis());
+        this.reconnectPolicy = new ReconnectPolicy(new ReconnectBackoff(options.minReconnectDelay().toMillis(),
+                options.maxReconnectDelay().toMillis()), options.followServerReference());
         this.transport = MqttTransport.create(options);
     }
 
@@ -430,7 +445,10 @@ public final class MqttClient implements AutoCloseable {
     // ---- connection attempts (event loop) ----
 
     private void startAttempt() {
-        URI uri = options.serverUris().get(uriIndex);
+        attemptRedirected = redirectTo != null;
+        URI uri = attemptRedirected ? redirectTo : options.serverUris().get(uriIndex);
+        redirectTo = null;
+        attemptUri = uri;
         String serverUri = uri.toString();
         state = everConnected ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING;
         Events events = new Events(serverUri);
@@ -446,6 +464,7 @@ public final class MqttClient implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+                .attr(ConnectHandler.FORCE_CLEAN_START, forceCleanStart)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -501,14 +520,32 @@ public final class MqttClient implements AutoCloseable {
         }
         ConnectResult result = PipelineAssembler.connectResult(options, serverUri, clientId, connack);
         boolean sessionPresent = result.sessionPresent();
+        // "No session state" (MQTT 5 3.2.2-4) can only be true of this client's first connection: from then on we
+        // hold the session we made or resumed, even when nothing is in flight. The session store opened empty, so
+        // the broker's session (if any) is from an earlier run whose state we lost (persistence=memory) or never had.
+        boolean holdsNoState = !everConnected && !hadSessionState;
+        boolean resumedWithoutState = sessionPresent && holdsNoState;
+        if (resumedWithoutState && !hasSubscriptions()) {
+            // Nothing the broker holds for us is wanted (no subscription, so no queued message we could take), and its
+            // QoS 2 packet ids of an earlier run would swallow our new messages that reuse them: do what 3.2.2-4 says,
+            // close and start a new session.
+            LOG.warn("Broker {} resumed a session for client {} of which we hold no state (an earlier run's, with"
+                    + " persistence=memory or a new store) and we subscribe to nothing: starting a new session (clean start)"
+                    + " so that packet ids it still holds cannot swallow new messages", serverUri, result.clientId());
+            restartWithCleanStart(channel);
+            return;
+        }
         clientId = result.clientId();
         boolean reconnect = everConnected;
         boolean sessionLost = !sessionPresent && options.persistentSession() && (everConnected || hadSessionState);
         everConnected = true;
         connectedSinceConnectCall = true;
+        forceCleanStart = false;
         attempt = 0;
         failuresThisRound = 0;
         current = result;
+        reconnectPolicy.connected();
+        acceptedAtNanos = System.nanoTime();
         if (reconnect) {
             // Counted before the state says CONNECTED: a health check on another thread that sees CONNECTED after
             // a reconnect must see the reconnect counted too.
@@ -528,6 +565,14 @@ public final class MqttClient implements AutoCloseable {
             LOG.warn("Broker {} has no session for client {} (session present = false): subscriptions are made again, "
                     + "but messages it held for us while we were away may be lost", serverUri, clientId);
         }
+        if (resumedWithoutState) {
+            // We subscribe, so what the broker queued for this session is wanted: keep the session (closing as 3.2.2-4
+            // says would throw those messages away), and let every packet id prove free before we publish with it.
+            LOG.info("Broker {} resumed a session for client {} of which we hold no state (an earlier run's, with"
+                    + " persistence=memory or a new store): kept for the messages it holds for our subscriptions; each"
+                    + " packet id is released with PUBREL before its first QoS 1/2 publish", serverUri, clientId);
+            outbound.brokerMayHoldPacketIds();
+        }
         connection = PipelineAssembler.start(channel, result, flows);
         if (reconnect) {
             LOG.info("Client {} reconnected to {} (session present: {})", clientId, serverUri, sessionPresent);
@@ -546,6 +591,25 @@ public final class MqttClient implements AutoCloseable {
         }
     }
 
+    private boolean hasSubscriptions() {
+        return !subscriptions.activeFilters().isEmpty() || subscriptions.hasRecovered();
+    }
+
+    /** Ends a just-accepted connection before anything used it, and connects again at once with Clean Start = 1. */
+    private void restartWithCleanStart(Channel channel) {
+        forceCleanStart = true;
+        if (options.version() == MqttVersion.V5) {
+            channel.writeAndFlush(MqttMessageBuilders.disconnect().reasonCode((byte) 0).build())
+                    .addListener(f -> channel.close());
+        } else {
+            channel.close();
+        }
+        attemptChannel = null;
+        // the same server (uriIndex still points at it): the second half of one attempt, not a failure
+        redirectTo = attemptRedirected ? attemptUri : null;
+        startAttempt();
+    }
+
     private void onAttemptFailed(Throwable cause) {
         attemptChannel = null;
         lastError = cause;
@@ -553,11 +617,23 @@ public final class MqttClient implements AutoCloseable {
         if (state == ConnectionState.DISCONNECTED || state == ConnectionState.CLOSED) {
             return;
         }
-        failuresThisRound++;
+        ReconnectPolicy.Decision decision = reconnectPolicy.attemptFailed(cause, attemptUri);
         int servers = options.serverUris().size();
-        uriIndex = (uriIndex + 1) % servers;
-        boolean roundOver = failuresThisRound >= servers;
-        if (!everConnected && roundOver && connectFuture != null && !connectFuture.isDone()) {
+        if (!attemptRedirected) {
+            failuresThisRound++;
+            uriIndex = (uriIndex + 1) % servers;
+        }
+        boolean roundOver = attemptRedirected || failuresThisRound >= servers;
+        boolean connecting = connectFuture != null && !connectFuture.isDone();
+        if (decision.server() != null && (options.automaticReconnect() || connecting)) {
+            // The broker named the server to use: the next attempt goes there (after the policy's delay), then back
+            // to the configured list.
+            failuresThisRound = 0;
+            redirectTo = decision.server();
+            scheduleReconnect(cause, decision);
+            return;
+        }
+        if (!everConnected && roundOver && connecting) {
             connectFuture.completeExceptionally(cause);
         }
         if (!roundOver) {
@@ -571,12 +647,13 @@ public final class MqttClient implements AutoCloseable {
             state = ConnectionState.DISCONNECTED;
             return;
         }
-        scheduleReconnect(cause);
+        scheduleReconnect(cause, decision);
     }
 
-    private void onConnectionLost(Throwable cause) {
+    private void onConnectionLost(Throwable closeCause) {
         connection = null;
         attemptChannel = null;
+        Throwable cause = nameWhatTheBrokerDid(closeCause);
         lastError = cause;
         metrics.onError(cause.getMessage());
         PipelineAssembler.stop(flows);
@@ -596,13 +673,97 @@ public final class MqttClient implements AutoCloseable {
                     + cause.getMessage(), cause));
             return;
         }
-        scheduleReconnect(cause);
+        ReconnectPolicy.Decision decision = reconnectPolicy.connectionLost(cause, attemptUri);
+        if (decision.server() != null) {
+            redirectTo = decision.server();
+        }
+        scheduleReconnect(cause, decision);
     }
 
-    private void scheduleReconnect(Throwable cause) {
+    /**
+     * A broker that closes the connection while our SUBSCRIBE (or PUBLISH) is unanswered has most likely refused it that
+     * way (RabbitMQ does for a topic the user may not read or write, NATS for QoS 2): say so instead of "closed the
+     * connection", and after {@link RefusalByClose#GIVE_UP_AFTER} such closes in a row give that request up, so its
+     * caller gets a clear error instead of a reconnect loop that re-sends it forever.
+     */
+    private Throwable nameWhatTheBrokerDid(Throwable cause) {
+        if (!(cause instanceof MqttConnectionClosedByBrokerException)) {
+            subscribeRefusals.reset();
+            publishRefusals.reset();
+            silentClosesInARow = 0;
+            return cause;
+        }
+        long now = System.nanoTime();
+        boolean stable = millisSince(acceptedAtNanos, now) >= reconnectPolicy.stableMillis();
+        silentClosesInARow = stable ? 1 : silentClosesInARow + 1;
+        List<SubscriptionFlow.UnansweredSubscribe> unanswered = subscriptions.unansweredSubscribes();
+        if (!unanswered.isEmpty()) {
+            publishRefusals.reset();
+            // The broker answers in order: the oldest unanswered SUBSCRIBE is the one it was handling.
+            SubscriptionFlow.UnansweredSubscribe oldest = unanswered.get(0);
+            String filters = oldest.topicFilters().stream().map(f -> "'" + f + "'")
+                    .collect(java.util.stream.Collectors.joining(", "));
+            String what = cause.getMessage() + " " + millisSince(oldest.sentAtNanos(), now) + " ms after our SUBSCRIBE to "
+                    + filters + ", without answering it";
+            int times = subscribeRefusals.closedAfter(oldest.topicFilters());
+            if (times >= RefusalByClose.GIVE_UP_AFTER) {
+                subscribeRefusals.reset();
+                subscriptions.refuseUnanswered(oldest.topicFilters(), 0x80, "broker " + attemptUri + " closed the"
+                        + " connection right after our SUBSCRIBE instead of answering it, " + times + " times in a row: it"
+                        + " refuses the subscription this way (RabbitMQ does for a topic the user may not read)");
+                what += " (" + times + " times in a row: the subscription is given up)";
+            }
+            return new MqttConnectionClosedByBrokerException(what, cause);
+        }
+        subscribeRefusals.reset();
+        OutboundPublishFlow.UnansweredPublish publish = outbound.oldestUnansweredPublish();
+        if (publish == null || millisSince(publish.writtenAtNanos(), now) > RIGHT_AFTER_MILLIS) {
+            publishRefusals.reset();
+            if (silentClosesInARow >= 2) {
+                // MQTT 3.1.1 brokers, and Mosquitto 2.0 on MQTT 5 too, close a connection taken over by another client
+                // with our client id without a DISCONNECT 0x8E: connections that keep ending this way are the sign.
+                return new MqttConnectionClosedByBrokerException(cause.getMessage() + " without a reason, "
+                        + silentClosesInARow + " times in a row soon after accepting it: another client connecting with"
+                        + " client id '" + clientId + "' takes the session over like this (two instances with one client"
+                        + " id?)", cause);
+            }
+            return cause;
+        }
+        String what = cause.getMessage() + " " + millisSince(publish.writtenAtNanos(), now) + " ms after our QoS "
+                + publish.qos() + " PUBLISH to '" + publish.topic() + "' (packet id " + publish.packetId()
+                + "), without answering it";
+        int times = publishRefusals.closedAfter(List.of(Integer.toString(publish.packetId()), publish.topic()));
+        if (times >= RefusalByClose.GIVE_UP_AFTER) {
+            publishRefusals.reset();
+            outbound.refuseUnanswered(publish.packetId(), "broker " + attemptUri + " closed the connection right after"
+                    + " this QoS " + publish.qos() + " PUBLISH instead of answering it, " + times + " times in a row: it"
+                    + " refuses the message this way (NATS does for QoS 2, RabbitMQ for a topic the user may not write)");
+            what += " (" + times + " times in a row: the message is given up)";
+        }
+        return new MqttConnectionClosedByBrokerException(what, cause);
+    }
+
+    /** A close this soon after our PUBLISH can be the broker's answer to it; later, the PUBLISH is merely in flight. */
+    private static final long RIGHT_AFTER_MILLIS = 2_000;
+
+    private static long millisSince(long nanos, long now) {
+        return Math.max(0, (now - nanos) / 1_000_000);
+    }
+
+    private void scheduleReconnect(Throwable cause, ReconnectPolicy.Decision decision) {
         state = ConnectionState.RECONNECTING;
-        long delay = backoff.delayMillis(attempt++);
-        LOG.warn("{}; reconnecting in {} ms", cause.getMessage(), delay);
+        long delay = decision.delayMillis();
+        attempt++;
+        String advice = decision.reason().advice();
+        String where = decision.server() != null ? "reconnecting to " + decision.server() + " (its server reference)"
+                : "reconnecting";
+        if (decision.warn()) {
+            LOG.warn("{}{}; {} in {} ms{}", cause.getMessage(), advice.isEmpty() ? "" : " (" + advice + ")", where, delay,
+                    decision.heldBack() > 0 ? " [" + decision.heldBack() + " more like it since this was last logged, at DEBUG]"
+                            : "");
+        } else {
+            LOG.debug("{}; {} in {} ms", cause.getMessage(), where, delay);
+        }
         for (ConnectionListener l : listeners) {
             int n = attempt;
             safely(() -> l.reconnecting(n, delay, cause));

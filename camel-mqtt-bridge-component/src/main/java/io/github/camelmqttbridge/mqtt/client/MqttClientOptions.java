@@ -52,6 +52,7 @@ public final class MqttClientOptions {
     private final Supplier<SessionStore> sessionStore;
     private final AckMode ackMode;
     private final boolean strictFlowControl;
+    private final boolean followServerReference;
     private final List<UserProperty> connectUserProperties;
     private final EventLoopGroup eventLoopGroup;
     // reaching the broker (issue 14): proxy, WebSocket, credentials per attempt, MQTT 5 enhanced authentication
@@ -91,6 +92,7 @@ public final class MqttClientOptions {
         this.sessionStore = b.sessionStore;
         this.ackMode = b.ackMode;
         this.strictFlowControl = b.strictFlowControl;
+        this.followServerReference = b.followServerReference;
         this.connectUserProperties = List.copyOf(b.connectUserProperties);
         this.eventLoopGroup = b.eventLoopGroup;
         this.proxy = b.proxy;
@@ -216,6 +218,14 @@ public final class MqttClientOptions {
         return connectUserProperties;
     }
 
+    /**
+     * Whether a refusal or DISCONNECT with "use another server" (0x9C) / "server moved" (0x9D) and a Server
+     * Reference sends the next attempt to that server (same scheme, TLS settings and credentials).
+     */
+    public boolean followServerReference() {
+        return followServerReference;
+    }
+
     /** A shared event loop group, or null when the client makes (and later shuts down) its own. */
     public EventLoopGroup eventLoopGroup() {
         return eventLoopGroup;
@@ -317,6 +327,7 @@ public final class MqttClientOptions {
         private Supplier<SessionStore> sessionStore = MemorySessionStore::new;
         private AckMode ackMode = AckMode.MANUAL;
         private boolean strictFlowControl;
+        private boolean followServerReference = true;
         private final List<UserProperty> connectUserProperties = new ArrayList<>();
         private EventLoopGroup eventLoopGroup;
         private ProxyOptions proxy = ProxyOptions.NONE;
@@ -499,6 +510,15 @@ public final class MqttClientOptions {
 
         public Builder strictFlowControl(boolean strict) {
             this.strictFlowControl = strict;
+            return this;
+        }
+
+        /**
+         * Follow the Server Reference of a "use another server" / "server moved" answer (default true). The next
+         * attempt keeps the scheme, TLS settings (host name verified against the new host) and credentials.
+         */
+        public Builder followServerReference(boolean follow) {
+            this.followServerReference = follow;
             return this;
         }
 

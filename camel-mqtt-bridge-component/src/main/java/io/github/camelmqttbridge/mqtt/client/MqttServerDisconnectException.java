@@ -4,12 +4,21 @@ package io.github.camelmqttbridge.mqtt.client;
 public class MqttServerDisconnectException extends MqttClientException {
     private final int reasonCode;
     private final String reasonString;
+    private final String serverReference;
 
     public MqttServerDisconnectException(String serverUri, int reasonCode, String reason, String reasonString) {
+        this(serverUri, reasonCode, reason, reasonString, null);
+    }
+
+    /** @param serverReference the Server Reference property (with 0x9C / 0x9D), or null */
+    public MqttServerDisconnectException(String serverUri, int reasonCode, String reason, String reasonString,
+            String serverReference) {
         super("Broker " + serverUri + " disconnected us: " + reason
-                + (reasonString == null || reasonString.isEmpty() ? "" : " - " + reasonString));
+                + (reasonString == null || reasonString.isEmpty() ? "" : " - " + reasonString)
+                + (serverReference == null ? "" : " (server reference: " + serverReference + ")"));
         this.reasonCode = reasonCode;
         this.reasonString = reasonString;
+        this.serverReference = serverReference;
     }
 
     public int reasonCode() {
@@ -18,5 +27,10 @@ public class MqttServerDisconnectException extends MqttClientException {
 
     public String reasonString() {
         return reasonString;
+    }
+
+    /** The Server Reference the broker sent with "use another server" / "server moved", or null. */
+    public String serverReference() {
+        return serverReference;
     }
 }

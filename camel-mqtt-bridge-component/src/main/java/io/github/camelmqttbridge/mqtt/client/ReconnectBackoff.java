@@ -16,13 +16,29 @@ public final class ReconnectBackoff {
         this.maxMillis = Math.max(this.minMillis, maxMillis);
     }
 
+    public long minMillis() {
+        return minMillis;
+    }
+
+    public long maxMillis() {
+        return maxMillis;
+    }
+
     /** @param attempt 0 for the first retry */
     public long delayMillis(int attempt) {
-        long ceiling = attempt >= 40 ? maxMillis : Math.min(maxMillis, minMillis << Math.min(attempt, 40));
-        if (ceiling <= 0) {
-            ceiling = maxMillis;
-        }
-        long floor = Math.max(minMillis, ceiling / 2);
-        return floor >= ceiling ? ceiling : ThreadLocalRandom.current().nextLong(floor, ceiling + 1);
+        return jittered(ceilingMillis(attempt));
+    }
+
+    /** The longest delay of attempt n: min(max, min * 2^n). */
+    public long ceilingMillis(int attempt) {
+        long ceiling = attempt >= 40 ? maxMillis : Math.min(maxMillis, minMillis << Math.min(Math.max(attempt, 0), 40));
+        return ceiling <= 0 ? maxMillis : ceiling;
+    }
+
+    /** A random delay in [ceiling/2, ceiling], never below the minimum; {@code ceiling} is clamped to [min, max]. */
+    public long jittered(long ceiling) {
+        long c = Math.max(minMillis, Math.min(maxMillis, ceiling));
+        long floor = Math.max(minMillis, c / 2);
+        return floor >= c ? c : ThreadLocalRandom.current().nextLong(floor, c + 1);
     }
 }

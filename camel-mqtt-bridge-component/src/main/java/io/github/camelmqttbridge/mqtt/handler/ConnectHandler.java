@@ -33,6 +33,11 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     public static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("mqtt-bridge.version");
+    /**
+     * Set on a channel before it connects to send Clean Start = 1 whatever the options say: the client starts a new
+     * session after the broker offered one we hold no state for (MQTT 5 3.2.2-4, see MqttClient).
+     */
+    public static final AttributeKey<Boolean> FORCE_CLEAN_START = AttributeKey.valueOf("mqtt-bridge.force-clean-start");
 
     private final MqttClientOptions options;
     private final boolean cleanStart;
@@ -41,6 +46,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionEvents events;
     private ScheduledFuture<?> timeout;
     private boolean finished;
+    private boolean cleanStartSent;
 
     public ConnectHandler(MqttClientOptions options, String clientId, String serverUri, ConnectionEvents events) {
         this(options, options.cleanStart(), clientId, serverUri, events);
@@ -59,6 +65,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.channel().attr(VERSION).set(options.version());
+        cleanStartSent = cleanStart || Boolean.TRUE.equals(ctx.channel().attr(FORCE_CLEAN_START).get());
         long timeoutMillis = options.connectTimeout().toMillis();
         timeout = ctx.executor().schedule(() -> fail(ctx, new MqttConnectionLostException("No CONNACK from " + serverUri
                 + " within " + timeoutMillis + " ms (connectionTimeout)")), timeoutMillis, TimeUnit.MILLISECONDS);
@@ -83,7 +90,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
                         ? io.netty.handler.codec.mqtt.MqttVersion.MQTT_5
                         : io.netty.handler.codec.mqtt.MqttVersion.MQTT_3_1_1)
                 .clientId(clientId)
-                .cleanSession(cleanStart)
+                .cleanSession(cleanStartSent)
                 .keepAlive(options.keepAliveSeconds());
         if (options.userName() != null) {
             connect.hasUser(true).username(options.userName());
@@ -129,6 +136,11 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         return connect.build();
     }
 
+    /** The Clean Start flag of the CONNECT this handler sent. */
+    public boolean cleanStartSent() {
+        return cleanStartSent;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof MqttMessage mqtt) || mqtt.fixedHeader() == null) {
@@ -156,11 +168,27 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private void onConnAck(ChannelHandlerContext ctx, MqttConnAckMessage connack) {
         int code = connack.variableHeader().connectReturnCode().byteValue() & 0xFF;
         if (code != 0) {
-            String reason = isV5() ? ReasonCode.describe(code, PacketKind.CONNACK) : ConnectReturnCode.describe(code);
+            // MQTT 5 refusals are 0x80 and above; below that on an MQTT 5 CONNECT is a 3.1.1 broker's return code
+            // (Moquette answers return code 1, "unacceptable protocol version", as MQTT 5 allows such a broker to)
+            boolean v3Code = !isV5() || code < 0x80;
+            String reason = v3Code ? ConnectReturnCode.describe(code) : ReasonCode.describe(code, PacketKind.CONNACK);
+            if (isV5() && v3Code) {
+                reason += code == 1 ? ": the broker does not speak MQTT 5, set protocolVersion=3.1.1"
+                        : ", an MQTT 3.1.1 answer to our MQTT 5 CONNECT: does the broker support MQTT 5?";
+            }
             String reasonString = isV5() ? PropertiesMapper.stringValue(connack.variableHeader().properties(),
                     MqttPropertyType.REASON_STRING) : null;
+            String serverReference = isV5() ? PropertiesMapper.stringValue(connack.variableHeader().properties(),
+                    MqttPropertyType.SERVER_REFERENCE) : null;
             fail(ctx, new MqttConnectionRefusedException(serverUri, code,
-                    reasonString == null ? reason : reason + " - " + reasonString));
+                    reasonString == null ? reason : reason + " - " + reasonString, serverReference));
+            return;
+        }
+        if (cleanStartSent && connack.variableHeader().isSessionPresent()) {
+            // MQTT 5 3.2.2-2 / 3.1.1 3.2.2-1: a clean start is answered with session present = 0. A broker that
+            // says otherwise offers a session we cannot hold state for (3.2.2-4: close the connection).
+            fail(ctx, new MqttProtocolException(0x82, "Broker " + serverUri + " answered our Clean Start with session"
+                    + " present = 1, which MQTT forbids; closing the connection"));
             return;
         }
         finished = true;
@@ -182,7 +210,9 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         if (!finished) {
             Throwable recorded = MqttConnection.closeCause(ctx.channel());
             fail(ctx, recorded != null ? recorded : new MqttConnectionLostException("Broker " + serverUri
-                    + " closed the connection before answering CONNECT"));
+                    + " closed the connection before answering CONNECT" + (isV5()
+                            ? " (an MQTT 3.1.1-only broker such as RabbitMQ 3.x does this to an MQTT 5 CONNECT: does it"
+                            + " support MQTT 5? Else set protocolVersion=3.1.1)" : "")));
         }
         ctx.fireChannelInactive();
     }

@@ -44,6 +44,7 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
     /** Bytes of the variable header still to pass before the MQTT 5 property block. */
     private int beforeProperties;
 
+    private long bytesRead;
     private final int maximumPacketSize;
     /** Null unless MQTT 5: only MQTT 5 packets have properties. */
     private final PropertyBlockScanner properties;
@@ -54,8 +55,16 @@ public final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
         this.properties = v5 ? new PropertyBlockScanner() : null;
     }
 
+    /** Bytes read from the socket so far: the keep-alive takes any of them as a sign of life. Event loop only. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf counted) {
+            bytesRead += counted.readableBytes();
+        }
         if (state == State.FAILED) {
             ReferenceCountUtil.release(msg);
             return;

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * application's acknowledgements, writes what it decides, and routes each message through {@link SubscriptionFlow}.
  *
  * <p>Acks leave in the order the PUBLISH packets arrived, as MQTT requires, even when the application finishes them
- * out of order. When as many messages as our Receive Maximum are unacknowledged the channel stops reading: the
- * broker holds the rest, our heap does not. A copy of a message that the same subscribe() call already receives
+ * out of order. When as many messages as our Receive Maximum are unacknowledged the flow pauses: further PUBLISH
+ * packets are held (bounded) by {@link InboundPublishHold}, which still reads control packets (PINGRESP, acks of our
+ * publishes), and the broker holds the rest. A copy of a message that the same subscribe() call already receives
  * through an overlapping filter is acknowledged at once, without delivery. A session store that cannot record a QoS
  * 2 id before PUBREC (or forget it before PUBCOMP) closes the connection with a {@link MqttSessionStoreException}.
  */
@@ -236,6 +237,19 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    /**
+     * A QoS {@code qos} PUBLISH arrived while the flow is paused, behind {@code heldQos12} QoS 1/2 ones already held
+     * (see {@link InboundPublishHold}): the same Receive Maximum check as for a delivered one.
+     *
+     * @return false when the connection was closed for it (strict flow control)
+     */
+    boolean admitWhilePaused(int qos, int heldQos12) {
+        if (qos == 0 || connection == null || !connection.isV5() || table.unacknowledged() + heldQos12 < receiveMaximum) {
+            return true;
+        }
+        return receiveMaximumExceeded();
+    }
+
     private String resolveTopic(MqttPublishMessage publish) {
         String topic = publish.variableHeader().topicName();
         Integer alias = connection.isV5()
@@ -426,7 +440,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     private void pauseReadingIfFull() {
         if (!readingPaused && held >= receiveMaximum && connection != null) {
             readingPaused = true;
-            connection.channel().config().setAutoRead(false);
+            connection.pauseInbound();
         }
     }
 
@@ -434,7 +448,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         if (readingPaused && held < receiveMaximum) {
             readingPaused = false;
             if (connection != null) {
-                connection.channel().config().setAutoRead(true);
+                connection.resumeInbound();
             }
         }
     }

@@ -14,9 +14,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Keep-alive: a PINGREQ when we have been quiet (or have heard nothing) for most of the keep-alive, and
- * a connection whose PINGRESP does not come back within the keep-alive is declared dead and closed. That
- * is what finds a network path that was cut without a FIN.
+ * Keep-alive, and what finds a network path that was cut without a FIN (a "black hole").
+ * <ul>
+ * <li>A PINGREQ goes out when we have written nothing for 3/4 of the keep-alive (the broker must hear from us
+ * within 1.5x) or have read nothing for half of it.</li>
+ * <li>The connection is dead when, 5/8 of the keep-alive after the PINGREQ, neither its PINGRESP nor any other
+ * byte has arrived. Bytes of a large packet still arriving count as life.</li>
+ * <li>Checks run every 1/8 keep-alive, so a black hole is found within 1/2 + 5/8 + 2/8 = 1.375 keep-alives of the
+ * last byte the broker got through.</li>
+ * <li>While the socket does not read because we stopped it (the inbound hold is full: backpressure, see
+ * {@link InboundPublishHold}) an answer cannot arrive: the PINGRESP is not expected then, and its time starts
+ * again when reading resumes. PINGREQs still go out every 3/4 keep-alive, so that the broker keeps us. While the inbound flow is merely paused the socket still reads, so PINGRESP is
+ * seen and a dead link is found as above.</li>
+ * </ul>
  */
 public final class KeepAliveHandler extends ChannelDuplexHandler {
 
@@ -26,11 +36,13 @@ public final class KeepAliveHandler extends ChannelDuplexHandler {
     private final String serverUri;
     private final LongSupplier nanoClock;
     private ChannelHandlerContext ctx;
+    private InboundFrameGuard frames;
     private long keepAliveNanos;
     private long lastWrite;
     private long lastRead;
     private boolean awaitingPingResp;
     private long pingSentAt;
+    private long bytesAtPing;
     private ScheduledFuture<?> tick;
 
     public KeepAliveHandler(String serverUri) {
@@ -51,7 +63,8 @@ public final class KeepAliveHandler extends ChannelDuplexHandler {
             return;
         }
         keepAliveNanos = TimeUnit.SECONDS.toNanos(keepAliveSeconds);
-        long periodMillis = Math.max(100, TimeUnit.SECONDS.toMillis(keepAliveSeconds) / 4);
+        frames = ctx.pipeline().get(InboundFrameGuard.class);
+        long periodMillis = Math.max(100, TimeUnit.SECONDS.toMillis(keepAliveSeconds) / 8);
         tick = ctx.executor().scheduleAtFixedRate(this::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -60,21 +73,43 @@ public final class KeepAliveHandler extends ChannelDuplexHandler {
         this.ctx = ctx;
     }
 
+    private long bytesRead() {
+        return frames == null ? 0 : frames.bytesRead();
+    }
+
     private void check() {
         long now = nanoClock.getAsLong();
         if (awaitingPingResp) {
-            if (now - pingSentAt >= keepAliveNanos) {
+            if (!ctx.channel().config().isAutoRead()) {
+                // We stopped reading (backpressure): the answer may be waiting unread. Count from when we read again,
+                // and keep the broker hearing from us meanwhile, or it closes us after 1.5 keep-alives.
+                pingSentAt = now;
+                bytesAtPing = bytesRead();
+                if (now - lastWrite >= keepAliveNanos * 3 / 4) {
+                    lastWrite = now;
+                    ctx.writeAndFlush(PINGREQ, ctx.voidPromise());
+                }
+            } else if (now - pingSentAt >= keepAliveNanos * 5 / 8) {
+                long bytes = bytesRead();
+                if (bytes != bytesAtPing) {
+                    // Not the answer yet, but the link carries bytes (a large packet is on its way): alive.
+                    pingSentAt = now;
+                    bytesAtPing = bytes;
+                    return;
+                }
                 stop();
                 MqttConnection.close(ctx.channel(), new MqttConnectionLostException("No PINGRESP from " + serverUri
-                        + " within " + TimeUnit.NANOSECONDS.toSeconds(keepAliveNanos)
-                        + " s: the connection is considered dead"), false);
+                        + " within " + TimeUnit.NANOSECONDS.toMillis(keepAliveNanos * 5 / 8) + " ms (5/8 of the keep-alive of "
+                        + TimeUnit.NANOSECONDS.toSeconds(keepAliveNanos) + " s) and nothing else read: the connection is"
+                        + " considered dead"), false);
             }
             return;
         }
-        // Ping a bit before the keep-alive runs out, and also when the broker has been silent that long.
-        if (now - lastWrite >= keepAliveNanos * 3 / 4 || now - lastRead >= keepAliveNanos * 3 / 4) {
+        // Ping a bit before the broker's keep-alive runs out, and when the broker has been silent for half of it.
+        if (now - lastWrite >= keepAliveNanos * 3 / 4 || now - lastRead >= keepAliveNanos / 2) {
             awaitingPingResp = true;
             pingSentAt = now;
+            bytesAtPing = bytesRead();
             // Our PINGREQ is traffic too (it does not pass our own write()): without this every tick would ping.
             lastWrite = now;
             ctx.writeAndFlush(PINGREQ, ctx.voidPromise());

@@ -66,6 +66,30 @@ public final class MqttConnection {
         channel.flush();
     }
 
+    /**
+     * The inbound flow holds as many messages as it may: further PUBLISH packets are held (see
+     * {@link InboundPublishHold}) while every other packet is still read. Without the hold in the pipeline the
+     * socket stops reading.
+     */
+    public void pauseInbound() {
+        InboundPublishHold hold = channel.pipeline().get(InboundPublishHold.class);
+        if (hold != null) {
+            hold.pause();
+        } else {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /** The inbound flow has room again: what was held is handed on. */
+    public void resumeInbound() {
+        InboundPublishHold hold = channel.pipeline().get(InboundPublishHold.class);
+        if (hold != null) {
+            hold.resume();
+        } else {
+            channel.config().setAutoRead(true);
+        }
+    }
+
     Map<Integer, String> inboundAliases() {
         return inboundAliases;
     }

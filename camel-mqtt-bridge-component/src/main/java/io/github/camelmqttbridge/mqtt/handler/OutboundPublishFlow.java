@@ -29,10 +29,12 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,32 +47,53 @@ import org.slf4j.LoggerFactory;
  * QoS 1: AWAIT_PUBACK --PUBACK--> done
  * QoS 2: AWAIT_PUBREC --PUBREC(ok)--> AWAIT_PUBCOMP (PUBREL sent) --PUBCOMP--> done
  *                     --PUBREC(>=0x80)--> failed
+ *                     --PUBACK--> done as QoS 1 (a broker that downgrades QoS 2, e.g. RabbitMQ; warned once per connection)
+ * Broker resumed a session we hold no state of (see MqttClient): before a packet id's first QoS 1/2 PUBLISH,
+ *        PROBE_RELEASE (PUBREL sent, frees an id the broker may hold from an earlier run) --PUBCOMP--> PUBLISH as above
+ * Re-send impossible (expired, or larger than the new Maximum Packet Size) while the broker may hold the id:
+ *        WITHDRAW (PUBREL sent) --PUBCOMP 0x00--> done (the broker had it) / --PUBCOMP 0x92--> failed with the reason
  * </pre>
  * Survives the connection: on reconnect with the session present, PUBLISH is re-sent with DUP=1 and PUBREL
- * re-sent; when the broker lost the session, unconfirmed messages are sent again as new messages.
+ * re-sent; when the broker lost the session, unconfirmed messages are sent again as new messages. Re-sends
+ * respect the new connection's window and Maximum Packet Size, and MQTT 5 message expiry counts down while a
+ * message waits with us (queued or awaiting its re-send).
+ *
+ * <p>Session store failures: a message that cannot be recorded before it goes on the wire fails its publish;
+ * a PUBREC that cannot be recorded closes the connection (0x80) without sending PUBREL, as the inbound side does
+ * for its QoS 2 record, so nothing moves on that the store does not know; a failed removal is logged.
  */
 @ChannelHandler.Sharable
 public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundPublishFlow.class);
 
-    enum State { AWAIT_PUBACK, AWAIT_PUBREC, AWAIT_PUBCOMP }
+    enum State { AWAIT_PUBACK, AWAIT_PUBREC, AWAIT_PUBCOMP, PROBE_RELEASE, WITHDRAW }
 
     private static final class Entry {
         final int packetId;
         final OutboundMessage message;
         final CompletableFuture<PublishResult> future;
+        /** When publish() took the message (nanoTime), for message expiry; for recovered ones, when they were read. */
+        final long acceptedAtNanos;
         State state;
+        /** Waits for a free slot in the window to be re-sent on this connection. */
+        boolean awaitingResend;
+        /** WITHDRAW: why the message could not be re-sent. */
+        String withdrawReason;
+        /** The connection its PUBLISH was last written on, and when (nanoTime): see oldestUnansweredPublish(). */
+        MqttConnection writtenOn;
+        long writtenAtNanos;
 
-        Entry(int packetId, OutboundMessage message, CompletableFuture<PublishResult> future, State state) {
+        Entry(int packetId, OutboundMessage message, CompletableFuture<PublishResult> future, State state, long acceptedAtNanos) {
             this.packetId = packetId;
             this.message = message;
             this.future = future;
             this.state = state;
+            this.acceptedAtNanos = acceptedAtNanos;
         }
     }
 
-    private record Pending(OutboundMessage message, CompletableFuture<PublishResult> future) {
+    private record Pending(OutboundMessage message, CompletableFuture<PublishResult> future, long acceptedAtNanos) {
     }
 
     private final PacketIdAllocator packetIds;
@@ -81,8 +104,15 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     private final boolean useTopicAliases;
     private final Map<Integer, Entry> inflight = new LinkedHashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private LongSupplier nanoClock = System::nanoTime;
     private MqttConnection connection;
+    private boolean sessionResumed;
     private int window;
+    /** Entries of {@link #inflight} waiting for their re-send on this connection. */
+    private int awaitingResendCount;
+    /** Ids the broker may still hold from a run whose state we lost: released with PUBREL before first use. Or null. */
+    private BitSet idsToProbe;
+    private boolean downgradeReported;
     /** Inside beginBatch()/endBatch(): PUBLISH packets are written without a flush each, flushed at the end. */
     private boolean batching;
     private boolean flushNeeded;
@@ -98,14 +128,32 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         this.window = maxInflight;
     }
 
+    /** Tests only: the clock message expiry is counted with. */
+    void nanoClock(LongSupplier clock) {
+        this.nanoClock = clock;
+    }
+
     /** Messages recovered from the session store at start: resent on the first connection. */
     public void recover(StoredPublish stored) {
         packetIds.claim(stored.packetId());
         OutboundMessage message = new OutboundMessage(stored.topic(), stored.payload(), stored.qos(), stored.retain(),
                 PropertiesMapper.fromStoreBytes(stored.properties()));
         State state = stored.qos() == 1 ? State.AWAIT_PUBACK : stored.released() ? State.AWAIT_PUBCOMP : State.AWAIT_PUBREC;
-        inflight.put(stored.packetId(), new Entry(stored.packetId(), message, new CompletableFuture<>(), state));
+        // The store does not keep when the message was taken: its expiry counts from this restart.
+        inflight.put(stored.packetId(), new Entry(stored.packetId(), message, new CompletableFuture<>(), state,
+                nanoClock.getAsLong()));
         updateMetrics();
+    }
+
+    /**
+     * Called before {@link #connected} when the broker resumed a session whose state we do not hold: any packet id
+     * may still be held by the broker from an earlier run (a QoS 2 PUBLISH it got but whose PUBREL never came), and a
+     * new message with that id would be taken for a duplicate and dropped. Each id is released with PUBREL before
+     * its first use; the broker answers PUBCOMP whether it held it or not. Event loop only.
+     */
+    public void brokerMayHoldPacketIds() {
+        idsToProbe = new BitSet(PacketIdAllocator.MAX_ID + 1);
+        idsToProbe.set(1, PacketIdAllocator.MAX_ID + 1);
     }
 
     public int inflightCount() {
@@ -132,23 +180,26 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void writePublish(MqttPublishMessage publish) {
+    private void writeOut(MqttMessage packet) {
         if (batching) {
-            connection.write(publish);
+            connection.write(packet);
             flushNeeded = true;
         } else {
-            connection.writeAndFlush(publish);
+            connection.writeAndFlush(packet);
         }
     }
 
     /** Event loop only. */
     public void publish(OutboundMessage message, CompletableFuture<PublishResult> future) {
+        long now = nanoClock.getAsLong();
         if (connection != null && message.qos() == 0 && pending.isEmpty()) {
-            sendQos0(message, future);
-        } else if (connection != null && message.qos() > 0 && pending.isEmpty() && inflight.size() < window) {
-            send(message, future);
+            sendQos0(message, future, now);
+        } else if (connection != null && message.qos() > 0 && pending.isEmpty() && hasRoomForNew()) {
+            if (!send(message, future, now)) {
+                pending.addFirst(new Pending(message, future, now));
+            }
         } else if (pending.size() < maxPending) {
-            pending.add(new Pending(message, future));
+            pending.add(new Pending(message, future, now));
         } else {
             metrics.onPublishFailed();
             future.completeExceptionally(new MqttClientException("Cannot publish to '" + message.topic()
@@ -158,12 +209,22 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         updateMetrics();
     }
 
-    private void sendQos0(OutboundMessage message, CompletableFuture<PublishResult> future) {
-        if (!checkSize(message, future)) {
+    /** A new QoS 1/2 message may go out: no re-send is waiting and the window has room. */
+    private boolean hasRoomForNew() {
+        return awaitingResendCount == 0 && inflight.size() < window;
+    }
+
+    private void sendQos0(OutboundMessage message, CompletableFuture<PublishResult> future, long acceptedAtNanos) {
+        OutboundMessage now = withRemainingExpiry(message, acceptedAtNanos);
+        if (now == null) {
+            failExpired(message, future, acceptedAtNanos);
+            return;
+        }
+        if (!checkSize(now, future)) {
             return;
         }
         metrics.onPublished();
-        MqttPublishMessage publish = buildPublish(message, 0, false, true);
+        MqttPublishMessage publish = buildPublish(now, 0, false, true);
         io.netty.channel.ChannelFuture written;
         if (batching) {
             written = connection.channel().write(publish);
@@ -183,14 +244,23 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void send(OutboundMessage message, CompletableFuture<PublishResult> future) {
-        if (!checkSize(message, future)) {
-            return;
+    /**
+     * Sends a new QoS 1/2 message, or fails its future (expired, too large, not recorded).
+     *
+     * @return false when no packet id is free: the caller keeps the message waiting
+     */
+    private boolean send(OutboundMessage message, CompletableFuture<PublishResult> future, long acceptedAtNanos) {
+        OutboundMessage now = withRemainingExpiry(message, acceptedAtNanos);
+        if (now == null) {
+            failExpired(message, future, acceptedAtNanos);
+            return true;
+        }
+        if (!checkSize(now, future)) {
+            return true;
         }
         int packetId = packetIds.allocate();
         if (packetId == 0) {
-            pending.addFirst(new Pending(message, future));
-            return;
+            return false;
         }
         try {
             store.saveOutbound(new StoredPublish(packetId, message.topic(), message.payload(), message.qos(),
@@ -200,26 +270,70 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
             metrics.onPublishFailed();
             future.completeExceptionally(new MqttClientException("Cannot publish to '" + message.topic()
                     + "': the session store failed to record the message: " + e.getMessage(), e));
-            return;
+            return true;
         }
-        Entry entry = new Entry(packetId, message, future,
-                message.qos() == 1 ? State.AWAIT_PUBACK : State.AWAIT_PUBREC);
+        Entry entry = new Entry(packetId, message, future, initialState(message), acceptedAtNanos);
         inflight.put(packetId, entry);
         metrics.onPublished();
-        writePublish(buildPublish(message, packetId, false, true));
+        if (idsToProbe != null && idsToProbe.get(packetId)) {
+            entry.state = State.PROBE_RELEASE;
+            writeOut(pubrel(packetId));
+        } else {
+            writeOut(buildPublish(now, packetId, false, true));
+            entry.writtenOn = connection;
+            entry.writtenAtNanos = nanoClock.getAsLong();
+        }
+        return true;
+    }
+
+    private static State initialState(OutboundMessage message) {
+        return message.qos() == 1 ? State.AWAIT_PUBACK : State.AWAIT_PUBREC;
+    }
+
+    /**
+     * The message as it goes out now: with MQTT 5 message expiry lowered by the time it has waited with us (whole
+     * seconds, as the broker does for what it holds), or null when it has expired.
+     */
+    private OutboundMessage withRemainingExpiry(OutboundMessage message, long acceptedAtNanos) {
+        Long expiry = message.properties().messageExpiryInterval();
+        if (expiry == null || connection == null || !connection.isV5()) {
+            return message;
+        }
+        long waited = TimeUnit.NANOSECONDS.toSeconds(nanoClock.getAsLong() - acceptedAtNanos);
+        if (waited <= 0) {
+            return message;
+        }
+        if (waited >= expiry) {
+            return null;
+        }
+        return new OutboundMessage(message.topic(), message.payload(), message.qos(), message.retain(),
+                message.properties().toBuilder().messageExpiryInterval(expiry - waited).build());
+    }
+
+    private void failExpired(OutboundMessage message, CompletableFuture<PublishResult> future, long acceptedAtNanos) {
+        metrics.onPublishFailed();
+        future.completeExceptionally(new MqttClientException("Message to '" + message.topic() + "' expired before it"
+                + " could be sent: its message expiry interval is " + message.properties().messageExpiryInterval()
+                + " s and it waited " + TimeUnit.NANOSECONDS.toSeconds(nanoClock.getAsLong() - acceptedAtNanos) + " s"));
     }
 
     /** MQTT 5 brokers announce a maximum packet size: refuse a message that would break it before sending. */
     private boolean checkSize(OutboundMessage message, CompletableFuture<PublishResult> future) {
-        int max = connection.limits().maximumPacketSize();
-        long total = encodedSize(message, connection.isV5(), mayAddTopicAlias());
-        if (total > max) {
+        String tooLarge = tooLarge(message);
+        if (tooLarge != null) {
             metrics.onPublishFailed();
-            future.completeExceptionally(new MqttClientException("Cannot publish to '" + message.topic() + "': the packet ("
-                    + total + " bytes) is larger than the broker's maximum packet size (" + max + " bytes)"));
+            future.completeExceptionally(new MqttClientException("Cannot publish to '" + message.topic() + "': " + tooLarge));
             return false;
         }
         return true;
+    }
+
+    /** Why the message does not fit this connection's Maximum Packet Size, or null. */
+    private String tooLarge(OutboundMessage message) {
+        int max = connection.limits().maximumPacketSize();
+        long total = encodedSize(message, connection.isV5(), mayAddTopicAlias());
+        return total > max ? "the packet (" + total + " bytes) is larger than the broker's maximum packet size ("
+                + max + " bytes)" : null;
     }
 
     private boolean mayAddTopicAlias() {
@@ -292,12 +406,21 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
 
     void onReply(MqttMessageType type, int packetId, int reasonCode, String reasonString) {
         Entry entry = inflight.get(packetId);
-        State expected = type == MqttMessageType.PUBACK ? State.AWAIT_PUBACK
-                : type == MqttMessageType.PUBREC ? State.AWAIT_PUBREC : State.AWAIT_PUBCOMP;
-        if (entry == null || (entry.state != expected && !(type == MqttMessageType.PUBREC && entry.state == State.AWAIT_PUBCOMP))) {
+        if (entry == null || !expects(entry.state, type)) {
             connection.fail(new MqttProtocolException(0x82, "Broker " + connection.limits().serverUri() + " sent " + type
                     + " for packet id " + packetId + (entry == null ? ", which is not in flight" : ", which is in state "
                     + entry.state) + "; closing the connection"));
+            return;
+        }
+        if (entry.state == State.PROBE_RELEASE) {
+            // The broker no longer holds the id (whether it did or not): the message can go out with it now.
+            idsToProbe.clear(packetId);
+            entry.state = initialState(entry.message);
+            sendAgain(entry, false);
+            return;
+        }
+        if (entry.state == State.WITHDRAW) {
+            finishWithdrawn(entry, reasonCode);
             return;
         }
         if (type == MqttMessageType.PUBREC && reasonCode < 0x80) {
@@ -305,29 +428,79 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
                 try {
                     store.markReleased(packetId);
                 } catch (IOException | RuntimeException e) {
-                    LOG.error("Session store failed to record PUBREC for packet id {}: {}", packetId, e.getMessage());
+                    // Sending PUBREL without the record would, after a crash, re-send a PUBLISH the broker may have
+                    // completed by then: a duplicate. Close instead; on reconnect the PUBLISH is re-sent (DUP) and the
+                    // broker's PUBREC comes again.
+                    LOG.error("Session store failed to record PUBREC for packet id {}; not releasing it: {}", packetId,
+                            e.getMessage());
+                    connection.fail(new MqttProtocolException(0x80, "Session store failed to record PUBREC for packet id "
+                            + packetId + ": " + e.getMessage() + "; closing the connection"));
+                    return;
                 }
                 entry.state = State.AWAIT_PUBCOMP;
             }
             connection.writeAndFlush(pubrel(packetId));
             return;
         }
-        inflight.remove(packetId);
-        packetIds.release(packetId);
-        try {
-            store.removeOutbound(packetId);
-        } catch (IOException | RuntimeException e) {
-            LOG.error("Session store failed to forget packet id {}: {}", packetId, e.getMessage());
-        }
+        boolean downgraded = type == MqttMessageType.PUBACK && entry.message.qos() == 2;
+        complete(entry);
         PacketKind kind = type == MqttMessageType.PUBACK ? PacketKind.PUBACK
                 : type == MqttMessageType.PUBREC ? PacketKind.PUBREC : PacketKind.PUBCOMP;
         String reason = ReasonCode.describe(reasonCode, kind) + (reasonString == null ? "" : " - " + reasonString);
         if (reasonCode >= 0x80) {
             metrics.onPublishFailed();
             entry.future.completeExceptionally(new MqttPublishRefusedException(entry.message.topic(), packetId, reasonCode, reason));
+        } else if (downgraded) {
+            if (!downgradeReported) {
+                downgradeReported = true;
+                LOG.warn("Broker {} answered a QoS 2 PUBLISH (to '{}') with PUBACK: it downgrades QoS 2 to 1 (RabbitMQ"
+                        + " does), so such messages are delivered at least once, not exactly once. Said once per connection.",
+                        connection.limits().serverUri(), entry.message.topic());
+            }
+            metrics.onPublishConfirmed();
+            entry.future.complete(new PublishResult(packetId, 1, reasonCode,
+                    reason + " (PUBACK to a QoS 2 PUBLISH: the broker downgraded it to QoS 1)"));
         } else {
             metrics.onPublishConfirmed();
             entry.future.complete(new PublishResult(packetId, entry.message.qos(), reasonCode, reason));
+        }
+        drain();
+    }
+
+    /** Which replies a state takes; anything else is a protocol error. */
+    private static boolean expects(State state, MqttMessageType type) {
+        return switch (state) {
+            case AWAIT_PUBACK -> type == MqttMessageType.PUBACK;
+            // PUBACK: a broker that downgrades QoS 2 to 1 (RabbitMQ 3.x) completes the message as QoS 1
+            case AWAIT_PUBREC -> type == MqttMessageType.PUBREC || type == MqttMessageType.PUBACK;
+            // a repeated PUBREC is answered with PUBREL again
+            case AWAIT_PUBCOMP -> type == MqttMessageType.PUBCOMP || type == MqttMessageType.PUBREC;
+            case PROBE_RELEASE, WITHDRAW -> type == MqttMessageType.PUBCOMP;
+        };
+    }
+
+    /** The entry is done: forgotten by the flow, the allocator and the store. */
+    private void complete(Entry entry) {
+        inflight.remove(entry.packetId);
+        if (entry.awaitingResend) {
+            entry.awaitingResend = false;
+            awaitingResendCount--;
+        }
+        packetIds.release(entry.packetId);
+        forget(entry.packetId);
+    }
+
+    /** PUBCOMP for a message we could not re-send: 0x00 says the broker had it after all, 0x92 that it did not. */
+    private void finishWithdrawn(Entry entry, int reasonCode) {
+        complete(entry);
+        if (reasonCode < 0x80) {
+            metrics.onPublishConfirmed();
+            entry.future.complete(new PublishResult(entry.packetId, 2, reasonCode,
+                    "received by the broker before the connection was lost (PUBCOMP to our PUBREL)"));
+        } else {
+            metrics.onPublishFailed();
+            entry.future.completeExceptionally(new MqttClientException("Message to '" + entry.message.topic()
+                    + "' (packet id " + entry.packetId + ") was not delivered: " + entry.withdrawReason));
         }
         drain();
     }
@@ -337,51 +510,177 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
                 MqttMessageIdVariableHeader.from(packetId));
     }
 
-    /** Sends what waits, as far as the window allows. */
+    /** Sends what waits, as far as the window allows: re-sends first, then new messages. */
     private void drain() {
+        resendWaiting();
         while (connection != null && !pending.isEmpty()) {
             Pending next = pending.peek();
-            if (next.message().qos() > 0 && inflight.size() >= window) {
+            if (next.message().qos() > 0 && !hasRoomForNew()) {
                 break;
             }
             pending.poll();
             if (next.message().qos() == 0) {
-                sendQos0(next.message(), next.future());
-            } else {
-                send(next.message(), next.future());
+                sendQos0(next.message(), next.future(), next.acceptedAtNanos());
+            } else if (!send(next.message(), next.future(), next.acceptedAtNanos())) {
+                // every packet id is in use: wait for one to be released (a reply drains again)
+                pending.addFirst(next);
+                break;
             }
         }
+        updateMetrics();
+    }
+
+    /** Re-sends what waits for its turn on this connection, oldest first, while the window has room. */
+    private void resendWaiting() {
+        if (connection == null || awaitingResendCount == 0) {
+            return;
+        }
+        for (Entry entry : new java.util.ArrayList<>(inflight.values())) {
+            if (awaitingResendCount == 0 || inflight.size() - awaitingResendCount >= window) {
+                break;
+            }
+            if (entry.awaitingResend) {
+                entry.awaitingResend = false;
+                awaitingResendCount--;
+                sendAgain(entry, sessionResumed);
+            }
+        }
+    }
+
+    /**
+     * Writes the PUBLISH of an entry again (or for the first time after a probe), unless it can no longer go: expired,
+     * or larger than this connection's Maximum Packet Size. Such a QoS 2 message the broker may already have (on a
+     * resumed session) is withdrawn with PUBREL, which also frees its packet id at the broker; any other is failed.
+     */
+    private void sendAgain(Entry entry, boolean dup) {
+        OutboundMessage now = withRemainingExpiry(entry.message, entry.acceptedAtNanos);
+        String problem = now == null ? "it expired while waiting to be re-sent (message expiry interval "
+                + entry.message.properties().messageExpiryInterval() + " s)" : tooLarge(now);
+        if (problem == null) {
+            writeOut(buildPublish(now, entry.packetId, dup, false));
+            entry.writtenOn = connection;
+            entry.writtenAtNanos = nanoClock.getAsLong();
+            return;
+        }
+        if (dup && entry.message.qos() == 2) {
+            entry.state = State.WITHDRAW;
+            entry.withdrawReason = problem;
+            writeOut(pubrel(entry.packetId));
+            return;
+        }
+        complete(entry);
+        metrics.onPublishFailed();
+        entry.future.completeExceptionally(new MqttClientException("Message to '" + entry.message.topic()
+                + "' (packet id " + entry.packetId + ") could not be sent again: " + problem));
+    }
+
+    /** A QoS 1/2 PUBLISH written on the current connection that the broker has not answered at all. */
+    public record UnansweredPublish(int packetId, String topic, int qos, long writtenAtNanos) {
+    }
+
+    /**
+     * The oldest QoS 1/2 PUBLISH written on the current connection and not answered yet (no PUBACK / PUBREC), or
+     * null. Event loop only; asked by the client when the broker closed the connection, before {@link #disconnected()}.
+     */
+    public UnansweredPublish oldestUnansweredPublish() {
+        for (Entry entry : inflight.values()) {
+            if (entry.writtenOn == connection && connection != null
+                    && (entry.state == State.AWAIT_PUBACK || entry.state == State.AWAIT_PUBREC)) {
+                return new UnansweredPublish(entry.packetId, entry.message.topic(), entry.message.qos(), entry.writtenAtNanos);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Gives up on an unanswered message the broker refuses by closing the connection (NATS on a QoS 2 PUBLISH,
+     * RabbitMQ on a PUBLISH the user may not make): its publish fails with {@code reason}, it is not sent again.
+     */
+    public void refuseUnanswered(int packetId, String reason) {
+        Entry entry = inflight.get(packetId);
+        if (entry == null || (entry.state != State.AWAIT_PUBACK && entry.state != State.AWAIT_PUBREC)) {
+            return;
+        }
+        complete(entry);
+        metrics.onPublishFailed();
+        entry.future.completeExceptionally(new MqttPublishRefusedException(entry.message.topic(), packetId, 0x80, reason));
         updateMetrics();
     }
 
     /** A new connection is up. */
     public void connected(MqttConnection connection, boolean sessionPresent) {
         this.connection = connection;
+        this.sessionResumed = sessionPresent;
+        this.downgradeReported = false;
         this.window = Math.max(1, Math.min(maxInflight, connection.limits().receiveMaximum()));
-        Iterator<Entry> it = inflight.values().iterator();
-        while (it.hasNext()) {
-            Entry entry = it.next();
-            if (entry.state == State.AWAIT_PUBCOMP) {
-                if (sessionPresent) {
-                    connection.write(pubrel(entry.packetId));
-                } else {
-                    // The broker confirmed receipt with PUBREC before it lost the session: the message was delivered.
-                    it.remove();
-                    packetIds.release(entry.packetId);
-                    forget(entry.packetId);
-                    entry.future.complete(new PublishResult(entry.packetId, 2, 0, "received (PUBREC) before the broker lost the session"));
+        if (!sessionPresent) {
+            idsToProbe = null;
+        }
+        awaitingResendCount = 0;
+        // In the original order. The broker's Receive Maximum (and Maximum Packet Size) may have changed with this
+        // CONNACK: only as many go out now as the new window takes, the rest as replies free slots.
+        int onWire = 0;
+        for (Entry entry : new java.util.ArrayList<>(inflight.values())) {
+            entry.awaitingResend = false;
+            switch (entry.state) {
+                case AWAIT_PUBCOMP -> {
+                    if (sessionPresent) {
+                        connection.write(pubrel(entry.packetId));
+                        onWire++;
+                    } else {
+                        // The broker confirmed receipt with PUBREC before it lost the session: the message was delivered.
+                        complete(entry);
+                        metrics.onPublishConfirmed();
+                        entry.future.complete(new PublishResult(entry.packetId, 2, 0,
+                                "received (PUBREC) before the broker lost the session"));
+                    }
                 }
-            } else {
-                if (!sessionPresent) {
-                    // The client cleared the store when the broker said it has no session: record the message
-                    // again before re-sending it, or a crash now would lose it.
-                    save(entry);
+                case PROBE_RELEASE, WITHDRAW -> {
+                    if (sessionPresent) {
+                        connection.write(pubrel(entry.packetId));
+                        onWire++;
+                    } else if (entry.state == State.WITHDRAW) {
+                        complete(entry);
+                        metrics.onPublishFailed();
+                        entry.future.completeExceptionally(new MqttClientException("Message to '" + entry.message.topic()
+                                + "' (packet id " + entry.packetId + ") was not delivered: " + entry.withdrawReason
+                                + ", and the broker lost the session"));
+                    } else {
+                        // the broker holds nothing now, that id included
+                        entry.state = initialState(entry.message);
+                        onWire += resendOrWait(entry, true, onWire);
+                    }
                 }
-                connection.write(buildPublish(entry.message, entry.packetId, sessionPresent, false));
+                case AWAIT_PUBACK, AWAIT_PUBREC -> onWire += resendOrWait(entry, !sessionPresent, onWire);
             }
         }
         connection.flush();
         drain();
+    }
+
+    /**
+     * Re-sends an entry on this connection if the window has room, else queues it for later. When the broker lost the
+     * session the client cleared the store: {@code record} writes the message again first, or a crash now would lose
+     * it; if that fails, the publish fails.
+     *
+     * @return 1 if the entry went on the wire now
+     */
+    private int resendOrWait(Entry entry, boolean record, int onWire) {
+        if (record && !save(entry)) {
+            complete(entry);
+            metrics.onPublishFailed();
+            entry.future.completeExceptionally(new MqttClientException("Message to '" + entry.message.topic()
+                    + "' (packet id " + entry.packetId + ") was not delivered: the broker lost the session and the session"
+                    + " store failed to record the message again"));
+            return 0;
+        }
+        if (awaitingResendCount == 0 && onWire < window) {
+            sendAgain(entry, sessionResumed);
+            return inflight.containsKey(entry.packetId) ? 1 : 0;
+        }
+        entry.awaitingResend = true;
+        awaitingResendCount++;
+        return 0;
     }
 
     public void disconnected() {
@@ -394,6 +693,7 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
             entry.future.completeExceptionally(cause);
         }
         inflight.clear();
+        awaitingResendCount = 0;
         for (Pending p : pending) {
             p.future().completeExceptionally(cause);
         }
@@ -401,13 +701,16 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
         updateMetrics();
     }
 
-    private void save(Entry entry) {
+    private boolean save(Entry entry) {
         OutboundMessage m = entry.message;
         try {
             store.saveOutbound(new StoredPublish(entry.packetId, m.topic(), m.payload(), m.qos(), m.retain(), false,
                     PropertiesMapper.toStoreBytes(m.properties())));
+            return true;
         } catch (IOException | RuntimeException e) {
-            LOG.error("Session store failed to record packet id {} again: {}", entry.packetId, e.getMessage());
+            LOG.error("Session store failed to record packet id {} again; failing that publish: {}", entry.packetId,
+                    e.getMessage());
+            return false;
         }
     }
 

@@ -68,6 +68,7 @@ public final class PipelineAssembler {
         p.addLast("auth", new AuthHandler(options, serverUri));
         p.addLast("connect", new ConnectHandler(options, cleanStart, clientId, serverUri, events));
         p.addLast("keepAlive", new KeepAliveHandler(serverUri));
+        p.addLast("publishHold", new InboundPublishHold(options.receiveMaximum(), flows.inbound()));
         p.addLast("inbound", flows.inbound());
         p.addLast("outbound", flows.outbound());
         p.addLast("subscriptions", flows.subscriptions());

@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.client.MqttConnectionClosedByBrokerException;
 import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
 import io.github.camelmqttbridge.mqtt.client.MqttServerDisconnectException;
 import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
@@ -46,12 +46,16 @@ public final class ProtocolGuardHandler extends ChannelInboundHandlerAdapter {
             if (type == MqttMessageType.DISCONNECT) {
                 int code = 0;
                 String reasonString = null;
+                String serverReference = null;
                 if (mqtt.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
                     code = header.reasonCode() & 0xFF;
                     reasonString = PropertiesMapper.stringValue(header.properties(), MqttPropertyType.REASON_STRING);
+                    serverReference = PropertiesMapper.stringValue(header.properties(), MqttPropertyType.SERVER_REFERENCE);
                 }
-                MqttConnection.recordCause(ctx.channel(), new MqttServerDisconnectException(serverUri, code,
-                        ReasonCode.describe(code, PacketKind.DISCONNECT), reasonString));
+                String reason = ReasonCode.describe(code, PacketKind.DISCONNECT)
+                        + (code == 0x8E ? ": another client connected with the same client id" : "");
+                MqttConnection.recordCause(ctx.channel(), new MqttServerDisconnectException(serverUri, code, reason,
+                        reasonString, serverReference));
                 ctx.close();
             } else {
                 MqttConnection.close(ctx.channel(), new MqttProtocolException(0x82, "Broker " + serverUri + " sent an unexpected "
@@ -64,6 +68,12 @@ public final class ProtocolGuardHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (accepted && cause instanceof java.net.SocketException && String.valueOf(cause.getMessage()).contains("reset")) {
+            // an RST from the broker's side: it ended the connection, the same as a close without DISCONNECT
+            MqttConnection.close(ctx.channel(), new MqttConnectionClosedByBrokerException("Broker " + serverUri
+                    + " reset the connection", cause), false);
+            return;
+        }
         MqttConnection.close(ctx.channel(), TlsFailures.describe(serverUri, cause), false);
     }
 
@@ -72,7 +82,7 @@ public final class ProtocolGuardHandler extends ChannelInboundHandlerAdapter {
         if (accepted) {
             Throwable cause = MqttConnection.closeCause(ctx.channel());
             events.connectionClosed(ctx.channel(), cause != null ? cause
-                    : new MqttConnectionLostException("Broker " + serverUri + " closed the connection"));
+                    : new MqttConnectionClosedByBrokerException("Broker " + serverUri + " closed the connection"));
         }
         ctx.fireChannelInactive();
     }

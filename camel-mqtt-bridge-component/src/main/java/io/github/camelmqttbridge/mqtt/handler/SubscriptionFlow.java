@@ -149,8 +149,19 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** One SUBSCRIBE / UNSUBSCRIBE packet on the wire: part of a request, the filters at these positions. */
-    private record Packet(Request request, int[] positions) {
+    /**
+     * One SUBSCRIBE / UNSUBSCRIBE packet on the wire: part of a request, the filters at these positions, written at
+     * {@code sentAtNanos} (System.nanoTime, for {@link #unansweredSubscribes()}).
+     */
+    private record Packet(Request request, int[] positions, long sentAtNanos) {
+
+        List<String> topicFilters() {
+            List<String> filters = new ArrayList<>(positions.length);
+            for (int p : positions) {
+                filters.add(request.subscribe.get(p).topicFilter());
+            }
+            return filters;
+        }
     }
 
     private final PacketIdAllocator packetIds;
@@ -260,6 +271,11 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
 
     public Set<String> activeFilters() {
         return active.keySet();
+    }
+
+    /** Subscriptions remembered by the session store that the application has not subscribed to again (yet). */
+    public boolean hasRecovered() {
+        return !recovered.isEmpty();
     }
 
     /** Event loop only. The routing entry exists at once, so messages that arrive before SUBACK find it. */
@@ -431,7 +447,7 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
             warnIfOverlapIsNotRouted(request);
         }
         for (int i = 0; i < ids.length; i++) {
-            inFlight.put(ids[i], new Packet(request, packets.get(i)));
+            inFlight.put(ids[i], new Packet(request, packets.get(i), System.nanoTime()));
             connection.write(request.subscribe != null ? subscribePacket(ids[i], request.subscribe, packets.get(i))
                     : unsubscribePacket(ids[i], request.unsubscribe));
         }
@@ -550,17 +566,34 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        List<SubscribeResult.FilterResult> results = new ArrayList<>(codes.size());
         for (int i = 0; i < codes.size(); i++) {
             Subscription s = request.subscribe.get(sent.positions[i]);
             int code = codes.get(i) & 0xFF;
-            SubscribeResult.FilterResult r = new SubscribeResult.FilterResult(s.topicFilter(), s.qos(), code,
-                    ReasonCode.describe(code, PacketKind.SUBACK));
+            results.add(new SubscribeResult.FilterResult(s.topicFilter(), s.qos(), code,
+                    ReasonCode.describe(code, PacketKind.SUBACK)));
+        }
+        settle(sent, results);
+    }
+
+    /**
+     * The broker's verdict on one SUBSCRIBE packet ({@code results} in the order of its positions): refused filters are
+     * no longer routed or recorded; once every packet of the request is answered, its caller learns the whole result.
+     */
+    private void settle(Packet sent, List<SubscribeResult.FilterResult> results) {
+        Request request = sent.request;
+        for (int i = 0; i < results.size(); i++) {
+            Subscription s = request.subscribe.get(sent.positions[i]);
+            SubscribeResult.FilterResult r = results.get(i);
             request.results[sent.positions[i]] = r;
             Active current = active.get(s.topicFilter());
             boolean ours = current != null && current.subscription.equals(s);
             if (!r.granted()) {
                 if (ours) {
                     removeActive(s.topicFilter());
+                    forget(s.topicFilter());
+                } else if (current == null && recovered.remove(s.topicFilter()) != null) {
+                    // a remembered subscription made again after a session loss: refused, so not kept either
                     forget(s.topicFilter());
                 }
             } else {
@@ -586,6 +619,44 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
             request.subscribed.complete(result);
         } else {
             request.subscribed.completeExceptionally(new MqttSubscribeRefusedException(result));
+        }
+    }
+
+    /** A SUBSCRIBE on the wire that the broker has not answered yet. */
+    public record UnansweredSubscribe(List<String> topicFilters, long sentAtNanos) {
+    }
+
+    /** SUBSCRIBE packets written and not answered yet, oldest first. Event loop only. */
+    public List<UnansweredSubscribe> unansweredSubscribes() {
+        List<UnansweredSubscribe> list = new ArrayList<>();
+        for (Packet p : inFlight.values()) {
+            if (p.request.subscribe != null) {
+                list.add(new UnansweredSubscribe(p.topicFilters(), p.sentAtNanos));
+            }
+        }
+        list.sort(java.util.Comparator.comparingLong(UnansweredSubscribe::sentAtNanos));
+        return list;
+    }
+
+    /**
+     * Gives up on the unanswered SUBSCRIBE packet of exactly these filters as if the broker had refused each with
+     * {@code reasonCode}: it is not sent again, its filters are no longer routed or recorded, and its caller (or,
+     * for a re-subscription, the resubscribe-refused callback) learns {@code reason}. Event loop only.
+     */
+    public void refuseUnanswered(List<String> topicFilters, int reasonCode, String reason) {
+        for (Map.Entry<Integer, Packet> e : new ArrayList<>(inFlight.entrySet())) {
+            Packet p = e.getValue();
+            if (p.request.subscribe != null && p.topicFilters().equals(topicFilters)) {
+                inFlight.remove(e.getKey());
+                packetIds.release(e.getKey());
+                List<SubscribeResult.FilterResult> results = new ArrayList<>();
+                for (int position : p.positions) {
+                    Subscription s = p.request.subscribe.get(position);
+                    results.add(new SubscribeResult.FilterResult(s.topicFilter(), s.qos(), reasonCode, reason));
+                }
+                settle(p, results);
+                return;
+            }
         }
     }
 

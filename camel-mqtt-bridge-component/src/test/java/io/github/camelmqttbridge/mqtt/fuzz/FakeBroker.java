@@ -104,6 +104,11 @@ final class FakeBroker implements AutoCloseable {
             }
         }
 
+        /** How long a read waits before it fails with SocketTimeoutException. */
+        void readTimeout(int millis) throws IOException {
+            socket.setSoTimeout(millis);
+        }
+
         void send(byte[] bytes) throws IOException {
             out.write(bytes);
             out.flush();

@@ -124,6 +124,33 @@ class ConnectHandlerTest {
     }
 
     @Test
+    void aThreeOneOneReturnCodeAnsweringOurMqtt5ConnectSaysTheBrokerDoesNotSpeakMqtt5() {
+        // Moquette 0.17 answers an MQTT 5 CONNECT with return code 1; it was read as reason code 0x01, "granted QoS 1"
+        try (EngineHarness h = EngineHarness.v5()) {
+            h.open(false);
+            h.out();
+            h.inbound(MqttMessageBuilders.connAck()
+                    .returnCode(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION).build());
+            MqttConnectionRefusedException e = (MqttConnectionRefusedException) h.attemptFailures.get(0);
+            assertThat(e.code()).isEqualTo(1);
+            assertThat(e.getMessage()).contains("unacceptable protocol version (3.1.1 return code 1)")
+                    .contains("does not speak MQTT 5").doesNotContain("granted");
+        }
+    }
+
+    @Test
+    void aCloseBeforeConnackOnMqtt5AsksWhetherTheBrokerSpeaksMqtt5() {
+        // RabbitMQ 3.x closes the connection on an MQTT 5 CONNECT without a word
+        try (EngineHarness h = EngineHarness.v5()) {
+            h.open(false);
+            h.out();
+            h.channel.close();
+            assertThat(h.attemptFailures).singleElement().extracting(Throwable::getMessage).asString()
+                    .contains("closed the connection before answering CONNECT").contains("protocolVersion=3.1.1");
+        }
+    }
+
+    @Test
     void noConnackWithinConnectTimeoutFailsTheAttempt() {
         try (EngineHarness h = new EngineHarness(options(MqttVersion.V5).connectTimeout(Duration.ofSeconds(2)).build())) {
             h.open(false);

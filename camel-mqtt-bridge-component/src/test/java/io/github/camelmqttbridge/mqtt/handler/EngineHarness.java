@@ -89,7 +89,8 @@ final class EngineHarness implements ConnectionEvents, AutoCloseable {
     }
 
     static MqttClientOptions.Builder options(MqttVersion version) {
-        return MqttClientOptions.builder().serverUri(URI).clientId("test-client").version(version);
+        // cleanStart=false: the tests reconnect with session present = 1, which a clean start would make a protocol error
+        return MqttClientOptions.builder().serverUri(URI).clientId("test-client").version(version).cleanStart(false);
     }
 
     static EngineHarness v5() {
@@ -98,6 +99,11 @@ final class EngineHarness implements ConnectionEvents, AutoCloseable {
 
     static EngineHarness v311() {
         return new EngineHarness(options(MqttVersion.V3_1_1).build());
+    }
+
+    /** False while the inbound flow is full and PUBLISH packets are held back (see InboundPublishHold). */
+    boolean readsPublishes() {
+        return !channel.pipeline().get(InboundPublishHold.class).isPaused();
     }
 
     boolean isV5() {

@@ -341,14 +341,360 @@ class OutboundPublishFlowTest {
     }
 
     @Test
-    void pubackForAQos2MessageIsAProtocolError() {
+    void qos2AnsweredWithPubackCompletesAsQos1WithOneWarningPerConnection() throws Exception {
+        // RabbitMQ 3.x downgrades QoS 2 and answers PUBACK. Before, that closed the connection ("sent PUBACK for packet
+        // id 1, which is in state AWAIT_PUBREC") and every reconnect re-sent the window: 313,542 copies delivered.
+        try (EngineHarness h = EngineHarness.v311();
+                io.github.camelmqttbridge.mqtt.fuzz.LogCapture log = io.github.camelmqttbridge.mqtt.fuzz.LogCapture.start()) {
+            h.connect(false);
+            List<CompletableFuture<PublishResult>> futures = new ArrayList<>();
+            List<Integer> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                futures.add(h.publish("rabbit/q2", 2));
+                ids.add(packetId(takePublish(h)));
+            }
+            for (int id : ids) {
+                h.inbound(reply(MqttMessageType.PUBACK, id));
+            }
+            assertThat(h.allOut()).as("no PUBREL, no DISCONNECT").isEmpty();
+            assertThat(h.channel.isOpen()).isTrue();
+            for (CompletableFuture<PublishResult> f : futures) {
+                assertThat(f.get().qos()).isEqualTo(1);
+                assertThat(f.get().reason()).contains("downgraded it to QoS 1");
+            }
+            assertThat(h.store.open("test-client").outbound()).isEmpty();
+            assertThat(h.packetIds.inUseCount()).isZero();
+            assertThat(log.lines()).filteredOn(l -> l.message().contains("downgrades QoS 2")).hasSize(1);
+
+            h.dropConnection();
+            h.connect(false);
+            h.publish("rabbit/q2", 2);
+            h.inbound(reply(MqttMessageType.PUBACK, packetId(takePublish(h))));
+            assertThat(log.lines()).as("said again on the next connection")
+                    .filteredOn(l -> l.message().contains("downgrades QoS 2")).hasSize(2);
+        }
+    }
+
+    @Test
+    void pubackForAQos2MessageAfterPubrecIsStillAProtocolError() {
         try (EngineHarness h = EngineHarness.v5()) {
             h.connect(false);
             CompletableFuture<PublishResult> f = h.publish("a", 2);
             int id = packetId(takePublish(h));
+            h.inbound(reply(MqttMessageType.PUBREC, id));
+            assertThat(h.<MqttMessage>out().fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBREL);
             h.inbound(reply(MqttMessageType.PUBACK, id));
             assertThat(EngineHarness.disconnectReason(h.out())).isEqualTo(0x82);
             assertThat(f).as("still in flight for the next connection").isNotDone();
+        }
+    }
+
+    @Test
+    void whenPacketIdsRunOutTheQueueWaitsInsteadOfSpinning() {
+        // Before, drain() put the message back at the head of the queue and tried again at once, forever.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            try (EngineHarness h = new EngineHarness(options(MqttVersion.V5).maxInflight(10).build())) {
+                h.connect(false);
+                for (int i = 2; i <= 65535; i++) {
+                    h.packetIds.claim(i);
+                }
+                CompletableFuture<PublishResult> first = h.publish("ids", 1);
+                int id = packetId(takePublish(h));
+                CompletableFuture<PublishResult> second = h.publish("ids", 1);
+                CompletableFuture<PublishResult> third = h.publish("ids", 1);
+                assertThat(h.outbound.pendingCount()).isEqualTo(2);
+                h.inbound(reply(MqttMessageType.PUBACK, id));
+                assertThat(first).isCompleted();
+                int next = packetId(takePublish(h));
+                assertThat(next).isEqualTo(id);
+                assertThat(h.outbound.pendingCount()).isEqualTo(1);
+                h.inbound(reply(MqttMessageType.PUBACK, next));
+                assertThat(second).isCompleted();
+                h.inbound(reply(MqttMessageType.PUBACK, packetId(takePublish(h))));
+                assertThat(third).isCompleted();
+            }
+        });
+    }
+
+    @Test
+    void resendsAfterReconnectRespectTheNewReceiveMaximum() throws Exception {
+        // A broker that came back with a lower Receive Maximum disconnects (0x93) a client that re-sends more.
+        try (EngineHarness h = new EngineHarness(options(MqttVersion.V5).maxInflight(10).build())) {
+            h.connect(false);
+            List<CompletableFuture<PublishResult>> futures = new ArrayList<>();
+            List<Integer> ids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                futures.add(h.publish("w/" + i, 1));
+                ids.add(packetId(takePublish(h)));
+            }
+            h.dropConnection();
+            h.connect(true, props(MqttPropertyType.RECEIVE_MAXIMUM, 2));
+            List<MqttMessage> resent = h.allOut();
+            assertThat(resent).extracting(EngineHarness::packetId).containsExactly(ids.get(0), ids.get(1));
+            resent.forEach(ReferenceCountUtil::release);
+            CompletableFuture<PublishResult> fresh = h.publish("w/new", 1);
+            assertThat(h.allOut()).as("a new message waits behind the re-sends").isEmpty();
+            for (int i = 0; i < 5; i++) {
+                h.inbound(reply(MqttMessageType.PUBACK, ids.get(i)));
+                assertThat(futures.get(i).get().qos()).isEqualTo(1);
+                List<MqttMessage> next = h.allOut();
+                if (i < 3) {
+                    assertThat(next).extracting(EngineHarness::packetId).containsExactly(ids.get(i + 2));
+                    assertThat(next.get(0).fixedHeader().isDup()).isTrue();
+                } else if (i == 3) {
+                    assertThat(next).singleElement().extracting(m -> ((MqttPublishMessage) m).variableHeader().topicName())
+                            .isEqualTo("w/new");
+                    h.inbound(reply(MqttMessageType.PUBACK, packetId(next.get(0))));
+                } else {
+                    assertThat(next).isEmpty();
+                }
+                next.forEach(ReferenceCountUtil::release);
+            }
+            assertThat(fresh).isCompleted();
+        }
+    }
+
+    @Test
+    void aMessageLargerThanTheNewMaximumPacketSizeFailsInsteadOfLoopingAndQos2IsWithdrawn() throws Exception {
+        try (EngineHarness h = EngineHarness.v5()) {
+            h.connect(false);
+            CompletableFuture<PublishResult> q1 = h.publish(OutboundMessage.of("big/1", new byte[1000], 1));
+            int id1 = packetId(takePublish(h));
+            CompletableFuture<PublishResult> q2 = h.publish(OutboundMessage.of("big/2", new byte[1000], 2));
+            int id2 = packetId(takePublish(h));
+            CompletableFuture<PublishResult> q2b = h.publish(OutboundMessage.of("big/3", new byte[1000], 2));
+            int id3 = packetId(takePublish(h));
+            CompletableFuture<PublishResult> small = h.publish("small", 1);
+            int id4 = packetId(takePublish(h));
+            h.dropConnection();
+
+            h.connect(true, props(MqttPropertyType.MAXIMUM_PACKET_SIZE, 100));
+            List<MqttMessage> out = h.allOut();
+            // QoS 1: the broker holds nothing of it, fail. QoS 2: it may hold the message, so PUBREL tells.
+            assertThat(failure(q1)).hasMessageContaining("could not be sent again").hasMessageContaining("maximum packet size");
+            assertThat(out).extracting(m -> m.fixedHeader().messageType() + ":" + packetId(m))
+                    .containsExactly("PUBREL:" + id2, "PUBREL:" + id3, "PUBLISH:" + id4);
+            out.forEach(ReferenceCountUtil::release);
+            h.inbound(reply(MqttMessageType.PUBCOMP, id2, 0x92));
+            assertThat(failure(q2)).hasMessageContaining("was not delivered").hasMessageContaining("maximum packet size");
+            h.inbound(reply(MqttMessageType.PUBCOMP, id3));
+            assertThat(q2b.get().reason()).contains("received by the broker");
+            h.inbound(reply(MqttMessageType.PUBACK, id4));
+            assertThat(small).isCompleted();
+            assertThat(h.channel.isOpen()).isTrue();
+            assertThat(h.store.open("test-client").outbound()).isEmpty();
+            assertThat(h.packetIds.inUseCount()).isZero();
+            assertThat(id1).isPositive();
+        }
+    }
+
+    private static Long expiry(MqttPublishMessage p) {
+        var prop = p.variableHeader().properties().getProperty(MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value());
+        return prop == null ? null : ((Integer) prop.value()).longValue();
+    }
+
+    private static OutboundMessage expiring(String topic, int qos, long seconds) {
+        return new OutboundMessage(topic, new byte[1], qos, false,
+                MessageProperties.builder().messageExpiryInterval(seconds).build());
+    }
+
+    @Test
+    void messageExpiryCountsDownWhileAMessageWaitsForItsResend() throws Exception {
+        try (EngineHarness h = EngineHarness.v5()) {
+            h.outbound.nanoClock(h.clockNanos::get);
+            h.connect(false);
+            CompletableFuture<PublishResult> f = h.publish(expiring("exp/a", 1, 60));
+            MqttPublishMessage first = takePublish(h);
+            assertThat(expiry(first)).isEqualTo(60);
+            h.dropConnection();
+            h.clockNanos.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(20));
+
+            h.connect(true);
+            MqttPublishMessage again = takePublish(h);
+            assertThat(again.fixedHeader().isDup()).isTrue();
+            assertThat(expiry(again)).as("60 s minus the 20 s it waited").isEqualTo(40);
+            h.inbound(reply(MqttMessageType.PUBACK, packetId(again)));
+            assertThat(f.get().qos()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anExpiredMessageIsNotSentAndAnExpiredQos2OneIsWithdrawn() throws Exception {
+        try (EngineHarness h = EngineHarness.v5()) {
+            h.outbound.nanoClock(h.clockNanos::get);
+            h.connect(false);
+            CompletableFuture<PublishResult> q1 = h.publish(expiring("exp/1", 1, 10));
+            takePublish(h);
+            CompletableFuture<PublishResult> q2 = h.publish(expiring("exp/2", 2, 10));
+            int id2 = packetId(takePublish(h));
+            h.dropConnection();
+            CompletableFuture<PublishResult> queued = h.publish(expiring("exp/queued", 1, 5));
+            CompletableFuture<PublishResult> queuedLonger = h.publish(expiring("exp/longer", 1, 30));
+            h.clockNanos.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(11));
+
+            h.connect(true);
+            List<MqttMessage> out = h.allOut();
+            assertThat(failure(q1)).hasMessageContaining("expired");
+            assertThat(failure(queued)).hasMessageContaining("expired before it could be sent");
+            assertThat(out).extracting(m -> m.fixedHeader().messageType().toString()).containsExactly("PUBREL", "PUBLISH");
+            assertThat(packetId(out.get(0))).isEqualTo(id2);
+            MqttPublishMessage longer = (MqttPublishMessage) out.get(1);
+            assertThat(longer.variableHeader().topicName()).isEqualTo("exp/longer");
+            assertThat(longer.fixedHeader().isDup()).isFalse();
+            assertThat(expiry(longer)).isEqualTo(19);
+            out.forEach(ReferenceCountUtil::release);
+            h.inbound(reply(MqttMessageType.PUBCOMP, id2, 0x92));
+            assertThat(failure(q2)).hasMessageContaining("expired");
+            h.inbound(reply(MqttMessageType.PUBACK, packetId(longer)));
+            assertThat(queuedLonger).isCompleted();
+        }
+    }
+
+    /** A memory store whose writes fail on demand. */
+    private static final class FailingStore implements io.github.camelmqttbridge.mqtt.session.SessionStore {
+        private final io.github.camelmqttbridge.mqtt.session.MemorySessionStore delegate =
+                new io.github.camelmqttbridge.mqtt.session.MemorySessionStore();
+        volatile boolean failMarkReleased;
+        volatile boolean failSave;
+
+        @Override
+        public io.github.camelmqttbridge.mqtt.session.StoredSession open(String clientId) throws java.io.IOException {
+            return delegate.open(clientId);
+        }
+
+        @Override
+        public void saveOutbound(StoredPublish publish) throws java.io.IOException {
+            if (failSave) {
+                throw new java.io.IOException("disk full");
+            }
+            delegate.saveOutbound(publish);
+        }
+
+        @Override
+        public void markReleased(int packetId) throws java.io.IOException {
+            if (failMarkReleased) {
+                throw new java.io.IOException("disk full");
+            }
+            delegate.markReleased(packetId);
+        }
+
+        @Override
+        public void removeOutbound(int packetId) {
+            delegate.removeOutbound(packetId);
+        }
+
+        @Override
+        public void addInboundAwaitingRelease(int packetId) {
+            delegate.addInboundAwaitingRelease(packetId);
+        }
+
+        @Override
+        public void removeInboundAwaitingRelease(int packetId) {
+            delegate.removeInboundAwaitingRelease(packetId);
+        }
+
+        @Override
+        public void saveSubscription(io.github.camelmqttbridge.mqtt.session.StoredSubscription subscription) {
+            delegate.saveSubscription(subscription);
+        }
+
+        @Override
+        public void removeSubscription(String topicFilter) {
+            delegate.removeSubscription(topicFilter);
+        }
+
+        @Override
+        public void clear() {
+            delegate.clear();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    @Test
+    void aPubrecTheStoreCannotRecordClosesTheConnectionWithoutReleasing() throws Exception {
+        // Before, the failure was only logged and PUBREL went out: after a crash the message would have been re-sent
+        // as a PUBLISH the broker had already completed, i.e. delivered twice.
+        FailingStore store = new FailingStore();
+        try (EngineHarness h = new EngineHarness(options(MqttVersion.V5).build(), store)) {
+            h.connect(false);
+            CompletableFuture<PublishResult> f = h.publish("store/q2", 2);
+            int id = packetId(takePublish(h));
+            store.failMarkReleased = true;
+            h.inbound(reply(MqttMessageType.PUBREC, id));
+            assertThat(EngineHarness.disconnectReason(h.out())).isEqualTo(0x80);
+            assertThat(h.channel.isOpen()).isFalse();
+            assertThat(h.connectionsClosed).singleElement().extracting(Throwable::getMessage).asString()
+                    .contains("Session store failed to record PUBREC");
+            assertThat(f).isNotDone();
+
+            store.failMarkReleased = false;
+            h.connect(true);
+            MqttPublishMessage again = takePublish(h);
+            assertThat(again.fixedHeader().isDup()).isTrue();
+            h.inbound(reply(MqttMessageType.PUBREC, id));
+            assertThat(h.<MqttMessage>out().fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBREL);
+            assertThat(h.store.open("test-client").outbound()).singleElement().satisfies(p -> assertThat(p.released()).isTrue());
+            h.inbound(reply(MqttMessageType.PUBCOMP, id));
+            assertThat(f.get().qos()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aMessageTheStoreCannotRecordAgainAfterSessionLossFailsItsPublish() {
+        FailingStore store = new FailingStore();
+        try (EngineHarness h = new EngineHarness(options(MqttVersion.V5).build(), store)) {
+            h.connect(false);
+            CompletableFuture<PublishResult> f = h.publish("store/q1", 1);
+            takePublish(h);
+            h.dropConnection();
+            store.failSave = true;
+            h.connect(false);
+            assertThat(h.allOut()).as("not sent without its record").isEmpty();
+            assertThat(failure(f)).hasMessageContaining("session store failed to record the message again");
+            assertThat(h.packetIds.inUseCount()).isZero();
+        }
+    }
+
+    @Test
+    void onASessionResumedWithoutOurStateEachPacketIdIsReleasedBeforeItsFirstUse() throws Exception {
+        try (EngineHarness h = EngineHarness.v5()) {
+            h.outbound.brokerMayHoldPacketIds();
+            h.connect(true);
+            CompletableFuture<PublishResult> f = h.publish("probe/q2", 2);
+            MqttMessage probe = h.out();
+            assertThat(probe.fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBREL);
+            int id = packetId(probe);
+            // the broker held that id from an earlier run: PUBCOMP frees it, then our message goes out
+            h.inbound(reply(MqttMessageType.PUBCOMP, id));
+            MqttPublishMessage publish = takePublish(h);
+            assertThat(packetId(publish)).isEqualTo(id);
+            assertThat(publish.fixedHeader().isDup()).isFalse();
+            h.inbound(reply(MqttMessageType.PUBREC, id));
+            h.allOut();
+            h.inbound(reply(MqttMessageType.PUBCOMP, id));
+            assertThat(f.get().qos()).isEqualTo(2);
+
+            // a new id is released first too (PUBCOMP 0x92: the broker did not hold it)
+            CompletableFuture<PublishResult> g = h.publish("probe/q1", 1);
+            MqttMessage probe2 = h.out();
+            assertThat(probe2.fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBREL);
+            h.inbound(reply(MqttMessageType.PUBCOMP, packetId(probe2), 0x92));
+            int id2 = packetId(takePublish(h));
+            h.inbound(reply(MqttMessageType.PUBACK, id2));
+            assertThat(g).isCompleted();
+
+            // wrap around to the first id: proven free already, no second probe
+            for (int i = 1; i <= 65535; i++) {
+                if (i != id) {
+                    h.packetIds.claim(i);
+                }
+            }
+            h.publish("probe/again", 1);
+            assertThat(packetId(takePublish(h))).isEqualTo(id);
         }
     }
 
