@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * or two drainers in whole bursts, without a thread wake-up per item;</li>
  * <li>work that blocks (a file, a synchronous HTTP call) still gets up to {@code poolSize} threads at once.</li>
  * </ul>
+ * An item offered on a drainer's own thread (the next message of a key, released when the previous one's route call
+ * returned) is left for that drainer, which takes it as soon as its current item returns: one hot key through an
+ * asynchronous route runs on one thread without a wake-up per message. Work must therefore not block after offering.
  * Thread-safe and lock-free; {@link #offer} may be called from any thread.
  *
  * @param <T> the work item
@@ -34,6 +37,8 @@ final class Drainers<T> {
     private final AtomicInteger drainers = new AtomicInteger();
     /** Drainers not inside an item: they take what is offered without being woken. */
     private final AtomicInteger free = new AtomicInteger();
+    /** Set on a pool thread while it drains this instance. */
+    private final ThreadLocal<Boolean> draining = new ThreadLocal<>();
 
     /**
      * @param work runs one item on a pool thread; an exception it throws is logged and the drainer goes on
@@ -44,10 +49,10 @@ final class Drainers<T> {
         this.work = work;
     }
 
-    /** Queues an item; starts a drainer only if none is free to take it. */
+    /** Queues an item; starts a drainer only if none is free to take it and this thread is not one. */
     void offer(T item) {
         ready.offer(item);
-        if (free.get() == 0) {
+        if (free.get() == 0 && draining.get() == null) {
             startDrainer();
         }
     }
@@ -81,6 +86,7 @@ final class Drainers<T> {
     }
 
     private void drain() {
+        draining.set(Boolean.TRUE);
         try {
             T item;
             while ((item = ready.poll()) != null) {
@@ -98,6 +104,7 @@ final class Drainers<T> {
                 }
             }
         } finally {
+            draining.remove();
             free.decrementAndGet();
             drainers.decrementAndGet();
         }

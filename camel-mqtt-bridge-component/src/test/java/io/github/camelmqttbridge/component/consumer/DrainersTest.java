@@ -74,6 +74,37 @@ class DrainersTest {
     }
 
     @Test
+    void aChainOfItemsOfferedByTheDrainerItselfRunsOnOneThreadWithoutWakingAnother() throws Exception {
+        // The shape of one hot topic through an asynchronous route: each item (a route call that returned) releases
+        // the next one on the drainer's own thread. On real threads that must not start a drainer per item.
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try {
+            AtomicInteger submitted = new AtomicInteger();
+            Executor pool = r -> {
+                submitted.incrementAndGet();
+                threads.execute(r);
+            };
+            List<String> threadNames = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch all = new CountDownLatch(1);
+            Drainers<Integer>[] self = new Drainers[1];
+            self[0] = new Drainers<>(pool, 10, i -> {
+                threadNames.add(Thread.currentThread().getName());
+                if (i < 2000) {
+                    self[0].offer(i + 1);
+                } else {
+                    all.countDown();
+                }
+            });
+            self[0].offer(0);
+            assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(submitted.get()).as("pool tasks (thread wake-ups) for 2001 items").isEqualTo(1);
+            assertThat(threadNames.stream().distinct().count()).isEqualTo(1);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void blockingWorkGetsPoolSizeThreadsAndNoMore() throws Exception {
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
