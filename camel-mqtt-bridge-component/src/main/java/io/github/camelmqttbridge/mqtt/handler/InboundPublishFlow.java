@@ -75,6 +75,8 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     /** Deliveries in ackQueue whose ack waits for the broker's re-send: lets a first transmission skip the scan. */
     private int awaitingResendCount;
     private boolean readingPaused;
+    /** PUBCOMP / repeated PUBREC written during this read, flushed once at its end (event loop only). */
+    private boolean flushAtReadComplete;
 
     public InboundPublishFlow(EventLoop loop, SessionStore store, ClientMetrics metrics, SubscriptionFlow subscriptions,
             AckMode ackMode, int receiveMaximum, int topicAliasMaximum, boolean strictFlowControl) {
@@ -114,6 +116,19 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * One flush for all the PUBCOMPs (and repeated PUBRECs) answering what one socket read brought: a QoS 2 stream
+     * would otherwise cost a write system call per message.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushAtReadComplete) {
+            flushAtReadComplete = false;
+            ctx.channel().flush(); // from the tail, as connection.write wrote
+        }
+        ctx.fireChannelReadComplete();
+    }
+
     void onPublish(MqttPublishMessage publish) {
         int qos = publish.fixedHeader().qosLevel().value();
         int packetId = qos == 0 ? 0 : publish.variableHeader().packetId();
@@ -124,7 +139,8 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         if (qos == 2 && awaitingRelease.contains(packetId)) {
             // Already acknowledged with PUBREC: the broker did not get it; say it again, deliver nothing.
             metrics.onDuplicateSuppressed();
-            connection.writeAndFlush(reply(MqttMessageType.PUBREC, packetId));
+            connection.write(reply(MqttMessageType.PUBREC, packetId));
+            flushAtReadComplete = true;
             return;
         }
         InboundDelivery pending = qos > 0 ? unacknowledged.get(packetId) : null;
@@ -351,7 +367,8 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         MqttMessage pubcomp = known || !connection.isV5() ? reply(MqttMessageType.PUBCOMP, packetId)
                 : new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBCOMP, false, MqttQoS.AT_MOST_ONCE, false, 0),
                         new MqttPubReplyMessageVariableHeader(packetId, (byte) 0x92, MqttProperties.NO_PROPERTIES));
-        connection.writeAndFlush(pubcomp);
+        connection.write(pubcomp);
+        flushAtReadComplete = true;
     }
 
     private static MqttMessage reply(MqttMessageType type, int packetId) {
