@@ -95,10 +95,9 @@ public final class MessageDispatcher {
      */
     public void finished(Delivery d, Throwable error, boolean failed) {
         if (!failed) {
-            if (close(d)) {
+            if (complete(d)) {
                 completed.increment();
                 acknowledge(d.message());
-                complete(d);
             }
             return;
         }
@@ -106,21 +105,20 @@ public final class MessageDispatcher {
         String topic = d.message().topic();
         switch (redelivery.decide(d.attempts)) {
             case ALREADY_ACKNOWLEDGED -> {
-                if (close(d)) {
+                if (complete(d)) {
                     failures.increment();
                     LOG.warn("Exchange for the message on '{}' failed ({}); ackMode=onReceive already acknowledged it, so"
                             + " it is not redelivered", topic, why);
                     acknowledge(d.message());
-                    complete(d);
                 }
             }
             case GIVE_UP -> {
-                if (close(d)) {
+                int attempts = d.attempts;
+                if (complete(d)) {
                     failures.increment();
                     LOG.error("Exchange for the message on '{}' failed ({}) after {} redeliveries (maximumRedeliveries);"
-                            + " acknowledging and dropping it", topic, why, d.attempts);
+                            + " acknowledging and dropping it", topic, why, attempts);
                     acknowledge(d.message());
-                    complete(d);
                 }
             }
             case REDELIVER -> {
@@ -234,26 +232,21 @@ public final class MessageDispatcher {
 
     // ---- helpers (lock held where noted) ----
 
-    /** Ends the current attempt once: false if it was ended already (a second completion) or we stopped. */
-    private boolean close(Delivery d) {
+    /**
+     * Ends the current attempt as done (completed or given up) and starts what that lets start; the caller
+     * acknowledges. False if the attempt was ended already (a second completion) or we stopped: then nothing is
+     * acknowledged.
+     */
+    private boolean complete(Delivery d) {
+        Delivery next;
         synchronized (lock) {
             if (!running || !d.attemptOpen) {
                 return false;
             }
-            d.attemptOpen = false;
-            return true;
-        }
-    }
-
-    private void complete(Delivery d) {
-        Delivery next;
-        synchronized (lock) {
-            if (!running) {
-                return;
-            }
             next = parkIfSuspended(lanes.done(d));
         }
         offer(next);
+        return true;
     }
 
     /** Lock held. */
