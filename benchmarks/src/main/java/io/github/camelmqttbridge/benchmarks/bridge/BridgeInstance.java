@@ -18,7 +18,8 @@ public final class BridgeInstance implements AutoCloseable {
     /**
      * How to build one bridge.
      *
-     * @param consumerOptions  extra consumer parameters (mqtt-bridge or paho-mqtt5 option names), e.g. ordering=strict
+     * @param consumerOptions  extra consumer parameters (mqtt-bridge or paho-mqtt5 option names), e.g. ordering=strict;
+     *                         those named {@code kafka.<option>} go to the Kafka producer instead
      * @param persistentSession cleanStart=false and a session expiry of one hour, so the broker queues while it is away
      * @param autoStartup      false: the route starts when told ({@link #startRoute()}), e.g. to drain a backlog
      * @param logSink          true: a {@code log:} step (a throughput line per 10,000 messages) instead of Kafka
@@ -90,7 +91,22 @@ public final class BridgeInstance implements AutoCloseable {
                     .append(session(s))
                     .append("        manualAcksEnabled: ").append(s.variant() == Variant.PAHO_MANUAL).append("\n");
         }
-        s.consumerOptions().forEach((k, v) -> from.append("        ").append(k).append(": \"").append(v).append("\"\n"));
+        s.consumerOptions().forEach((k, v) -> {
+            if (!k.startsWith("kafka.")) {
+                from.append("        ").append(k).append(": \"").append(v).append("\"\n");
+            }
+        });
+        java.util.Map<String, String> producer = new java.util.LinkedHashMap<>();
+        producer.put("lingerMs", "5"); // as routes/mqtt-to-kafka.yaml
+        s.consumerOptions().forEach((k, v) -> {
+            if (k.startsWith("kafka.")) {
+                producer.put(k.substring("kafka.".length()), v);
+            }
+        });
+        producer.putAll(kafkaOptions());
+        StringBuilder producerParameters = new StringBuilder();
+        producer.forEach((k, v) -> producerParameters.append("              ").append(k).append(": \"").append(v)
+                .append("\"\n"));
         String sink = s.logSink()
                 ? "        - to:\n"
                         + "            uri: \"log:bench-drain\"\n"
@@ -105,7 +121,8 @@ public final class BridgeInstance implements AutoCloseable {
                         + "              enableIdempotence: true\n"
                         + "              maxInFlightRequest: 5\n"
                         + "              synchronous: false\n"
-                        + "              valueSerializer: org.apache.kafka.common.serialization.ByteArraySerializer\n";
+                        + "              valueSerializer: org.apache.kafka.common.serialization.ByteArraySerializer\n"
+                        + producerParameters;
         return "- route:\n"
                 + "    id: " + ROUTE_ID + "\n"
                 + (s.autoStartup() ? "" : "    autoStartup: false\n")
@@ -120,6 +137,20 @@ public final class BridgeInstance implements AutoCloseable {
                 + sink
                 + "        - process:\n"
                 + "            ref: benchRecorder\n";
+    }
+
+    /**
+     * Profiling knob (never for published figures): {@code -Dbench.kafka.options=lingerMs=0,batchSize=65536} sets Kafka
+     * producer parameters of every bridge route (over the route's own and the case's).
+     */
+    private static java.util.Map<String, String> kafkaOptions() {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (String kv : System.getProperty("bench.kafka.options", "").split(",")) {
+            if (kv.contains("=")) {
+                options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        return options;
     }
 
     private static String session(Spec s) {

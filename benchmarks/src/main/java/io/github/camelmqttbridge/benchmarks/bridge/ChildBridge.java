@@ -84,6 +84,10 @@ public final class ChildBridge implements AutoCloseable {
                 command.add(extra.replace("{pid}", "" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
             }
         }
+        String kafkaOptions = System.getProperty("bench.kafka.options");
+        if (kafkaOptions != null) {
+            command.add("-Dbench.kafka.options=" + kafkaOptions);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ChildBridgeMain.class.getName());
