@@ -45,9 +45,9 @@ public final class BacklogDrainScenario implements Scenario {
                 `mqtt-bridge:` with default options (`receiveMaximum=maxInflight=%d`) → `log:` with `groupSize=10000` \
                 (a throughput line per 10,000 messages) → a counting step; rate = N / (route start → last message \
                 counted), CPU per message = user + system CPU of its JVM over that interval / N, after one unmeasured \
-                warm-up drain. **mosquitto_sub** (`-c -x 3600 -q 1 -C N`, output discarded): rate = N / (process start \
+                warm-up drain of the same size. **mosquitto_sub** (`-c -x 3600 -q 1 -C N`, output discarded): rate = N / (process start \
                 → exit). The broker's `max_inflight_messages %d` bounds both. R = %d rounds.""", n,
-                config.payloadSize(), config.window(), config.window(), config.window(), config.repeats()));
+                config.payloadSize(), config.window(), config.window(), config.window(), HotTopicScenario.repeats(config)));
         int id = IDS.incrementAndGet();
         String prefix = "bench/drain/" + id;
         String topic = prefix + "/d0/m";
@@ -76,9 +76,9 @@ public final class BacklogDrainScenario implements Scenario {
                 result.problem("mosquitto_sub could not subscribe: " + error);
                 return result;
             }
-            for (int r = -1; r < config.repeats(); r++) {
-                String round = r < 0 ? "warm-up" : "round " + (r + 1) + "/" + config.repeats();
-                int count = r < 0 ? config.warmupMessages() : n;
+            for (int r = -1; r < HotTopicScenario.repeats(config); r++) {
+                String round = r < 0 ? "warm-up" : "round " + (r + 1) + "/" + HotTopicScenario.repeats(config);
+                int count = r < 0 ? Math.max(config.warmupMessages(), n) : n;
                 try (LoadPublisher publisher = new LoadPublisher(config.brokerUri(), "bench-drain-src-" + id + "-" + r,
                         config.window())) {
                     error = publisher.publish(prefix, 1, 1, count, config.payloadSize(), 0, BridgeRun.stall(config), null);

@@ -46,10 +46,10 @@ public final class FixedRateLatencyScenario implements Scenario {
                 fixed offered rate of %,.0f msg/s for %d s (N = %,d messages of %d bytes, each carrying \
                 `System.nanoTime()` at publish; the bridge JVM reads the same monotonic clock of this machine). Latency \
                 = Kafka's ack (the step after `kafka:`) − publish, per message; p50/p99/max of each run, median over R \
-                = %d runs after one unmeasured warm-up run of the same length. CPU per message = user + system CPU of \
+                = %d runs after one unmeasured warm-up run at full speed (N of the hot-topic scenario). CPU per message = user + system CPU of \
                 the bridge JVM from the first publish to the last Kafka ack / N: the cost of a realistic load, not of a \
                 saturated one. mqtt-bridge with default options (`ordering=pipelined`); paho-mqtt5 with \
-                `manualAcksEnabled=true`.""", RATE, seconds, n, config.payloadSize(), config.repeats()));
+                `manualAcksEnabled=true`.""", RATE, seconds, n, config.payloadSize(), HotTopicScenario.repeats(config)));
         List<Variant2> variants = List.of(new Variant2("mqtt-bridge, defaults (ordering=pipelined)", Variant.OURS, true),
                 new Variant2("paho-mqtt5, manualAcksEnabled=true", Variant.PAHO_MANUAL, false));
         Map<Variant2, ChildBridge> children = new LinkedHashMap<>();
@@ -77,7 +77,9 @@ public final class FixedRateLatencyScenario implements Scenario {
                     Thread.sleep(300);
                     children.put(v, child);
                     prefixes.put(v, prefix);
-                    String error = oneRun(config, child, prefix, n, v.label() + " warm-up", new ArrayList<>());
+                    // warm-up at full speed, so that C2 has compiled the path before the paced runs
+                    String error = oneRun(config, child, prefix, Math.max(n, HotTopicScenario.messages(config)), 0,
+                            v.label() + " warm-up", new ArrayList<>());
                     if (error != null) {
                         result.problem(v.label() + ", warm-up: " + error);
                     }
@@ -86,11 +88,11 @@ public final class FixedRateLatencyScenario implements Scenario {
                 }
             }
             List<Variant2> live = new ArrayList<>(children.keySet());
-            for (int r = 0; r < config.repeats(); r++) {
+            for (int r = 0; r < HotTopicScenario.repeats(config); r++) {
                 for (int i = 0; i < live.size(); i++) {
                     Variant2 v = live.get((i + r) % live.size());
-                    String error = oneRun(config, children.get(v), prefixes.get(v), n,
-                            v.label() + " run " + (r + 1) + "/" + config.repeats(),
+                    String error = oneRun(config, children.get(v), prefixes.get(v), n, RATE,
+                            v.label() + " run " + (r + 1) + "/" + HotTopicScenario.repeats(config),
                             runs.computeIfAbsent(v, k -> new ArrayList<>()));
                     if (error != null) {
                         result.problem(v.label() + ", run " + (r + 1) + ": " + error);
@@ -117,7 +119,7 @@ public final class FixedRateLatencyScenario implements Scenario {
     }
 
     /** One paced run; adds {p50, p99, max, cpu µs/msg}. */
-    private static String oneRun(Config config, ChildBridge child, String prefix, int n, String label,
+    private static String oneRun(Config config, ChildBridge child, String prefix, int n, double rate, String label,
             List<double[]> out) {
         Progress.Tracker tracker = config.progress().track(label + " (published)", n);
         try {
@@ -125,7 +127,7 @@ public final class FixedRateLatencyScenario implements Scenario {
             try (LoadPublisher publisher = new LoadPublisher(config.brokerUri(), "bench-rate-src-" + IDS.incrementAndGet(),
                     config.window())) {
                 child.command("MARK");
-                String error = publisher.publish(prefix, 1, 1, n, config.payloadSize(), RATE, BridgeRun.stall(config),
+                String error = publisher.publish(prefix, 1, 1, n, config.payloadSize(), rate, BridgeRun.stall(config),
                         published -> {
                             if (published % 500 == 0) {
                                 tracker.set(published);

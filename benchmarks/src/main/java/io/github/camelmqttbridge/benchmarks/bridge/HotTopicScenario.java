@@ -50,8 +50,9 @@ public final class HotTopicScenario implements Scenario {
 
     @Override
     public Result run(Config config) throws Exception {
-        int n = config.bridgeMessages();
-        int strictN = Math.min(n, 20_000);
+        int n = messages(config);
+        int repeats = repeats(config);
+        int strictN = Math.min(n / 10, 20_000);
         Result result = Result.of(String.format(Locale.ROOT, """
                 Each bridge runs in a JVM of its own (`ChildBridgeMain`, `-Xmx512m`; Mosquitto, Kafka and the publisher \
                 are outside it), so that its CPU time can be measured: the route of the bridge scenario (`kafka.KEY` \
@@ -62,7 +63,8 @@ public final class HotTopicScenario implements Scenario {
                 robin on 100 (`d0..d99`); one Kafka partition. Rate = N / (first publish → Kafka ack of the last \
                 message); **CPU per message** = user + system CPU time of the bridge JVM over that interval \
                 (`getProcessCpuTime`) / N. Start-up and JIT warm-up are outside the interval: each bridge JVM first \
-                bridges one unmeasured warm-up of max(N/10, 20,000) messages (instead of subtracting a start-up run). \
+                bridges one unmeasured warm-up run of the same size (instead of subtracting a start-up run; with fewer, \
+                C2 still compiled through the measured runs, up to half of the JVM's CPU samples). \
                 mqtt-bridge: `receiveMaximum=maxInflight=%d`, default options otherwise (`ordering=pipelined` per \
                 topic); `ordering=strict` (the default before issue 12) bridges %,d messages per run with \
                 `lingerMs=0` (one Kafka round trip per message; a linger would add to each). paho-mqtt5: \
@@ -73,14 +75,18 @@ public final class HotTopicScenario implements Scenario {
                 (0 is required of the ordered variants). **Broker alone**: our engine (no Camel) subscribes to the \
                 same topic with automatic acks and only counts, while the same publisher publishes: the most any \
                 consumer could receive here.""",
-                n, config.payloadSize(), config.window(), config.window(), strictN, config.window(), config.repeats()));
+                n, config.payloadSize(), config.window(), config.window(), strictN, config.window(), repeats));
         Map<String, String> none = Map.of();
         List<Case> oneTopic = List.of(
                 new Case("mqtt-bridge, defaults (ordering=pipelined)", Variant.OURS, 1, 1, none, n, true),
                 new Case("mqtt-bridge, ordering=strict (Kafka lingerMs=0)", Variant.OURS, 1, 1,
                         Map.of("ordering", "strict", "kafka.lingerMs", "0"), strictN, false),
                 new Case("mqtt-bridge, ordering=none", Variant.OURS, 1, 1, Map.of("ordering", "none"), n, false),
-                new Case("paho-mqtt5, manualAcksEnabled=true", Variant.PAHO_MANUAL, 1, 1, none, n, false));
+                new Case("paho-mqtt5, manualAcksEnabled=true", Variant.PAHO_MANUAL, 1, 1, none, n, false),
+                new Case("paho-mqtt5, default auto-ack (ack on receipt)", Variant.PAHO_AUTO, 1, 1, none, n, false));
+        if (config.quick()) {
+            oneTopic = oneTopic.subList(0, 4); // auto-ack Paho (not the same guarantee) in full mode only
+        }
         List<Case> hundredTopics = List.of(
                 new Case("mqtt-bridge, defaults (ordering=pipelined)", Variant.OURS, 100, 1, none, n, true),
                 new Case("paho-mqtt5, manualAcksEnabled=true", Variant.PAHO_MANUAL, 100, 1, none, n, false));
@@ -153,7 +159,7 @@ public final class HotTopicScenario implements Scenario {
                     ChildBridge child = startChild(config, c, prefix, id);
                     children.put(c, child);
                     prefixes.put(c, prefix);
-                    String error = drain(config, child, c, prefix, config.warmupMessages(),
+                    String error = drain(config, child, c, prefix, Math.max(config.warmupMessages(), c.messages()),
                             group + ", " + c.label() + " warm-up", new ArrayList<>());
                     if (error != null) {
                         result.problem(group + ", " + c.label() + ", warm-up: " + error + " — not measured");
@@ -166,12 +172,12 @@ public final class HotTopicScenario implements Scenario {
                 }
             }
             List<Case> live = new ArrayList<>(children.keySet());
-            for (int r = 0; r < config.repeats(); r++) {
+            for (int r = 0; r < repeats(config); r++) {
                 for (int i = 0; i < live.size(); i++) {
                     Case c = live.get((i + r) % live.size());
                     List<ChildBridge.Status> got = runs.computeIfAbsent(c, k -> new ArrayList<>());
                     String error = drain(config, children.get(c), c, prefixes.get(c), c.messages(),
-                            group + ", " + c.label() + " run " + (r + 1) + "/" + config.repeats(), got);
+                            group + ", " + c.label() + " run " + (r + 1) + "/" + repeats(config), got);
                     if (error != null) {
                         result.problem(group + ", " + c.label() + ", run " + (r + 1) + ": " + error);
                     }
@@ -188,7 +194,7 @@ public final class HotTopicScenario implements Scenario {
             long dups = got.stream().mapToLong(ChildBridge.Status::duplicates).sum();
             long inversions = got.stream().mapToLong(ChildBridge.Status::inversions).sum();
             String note = notes.getOrDefault(c, "");
-            if (c.messages() != config.bridgeMessages()) {
+            if (c.messages() != messages(config)) {
                 note = join(note, String.format(Locale.ROOT, "N = %,d", c.messages()));
             }
             note = join(note, "order " + inversions + (dups > 0 ? ", dup " + dups : ""));
@@ -279,6 +285,19 @@ public final class HotTopicScenario implements Scenario {
         }
     }
 
+    /**
+     * Messages per run: the bridge N, but at most 50,000 in quick mode (with a warm-up of the same size per bridge JVM
+     * and seven bridges, 100,000 took 11 minutes here).
+     */
+    static int messages(Config config) {
+        return config.quick() ? Math.min(config.bridgeMessages(), 50_000) : config.bridgeMessages();
+    }
+
+    /** Runs per figure: R, but at most 3 in quick mode. */
+    static int repeats(Config config) {
+        return config.quick() ? Math.min(config.repeats(), 3) : config.repeats();
+    }
+
     private static boolean aloneSelected(String group) {
         return CASES == null || java.util.regex.Pattern.compile(CASES).matcher(group + ": broker alone").find();
     }
@@ -286,8 +305,8 @@ public final class HotTopicScenario implements Scenario {
     /** Our engine alone on the same topic: R runs after a warm-up; adds the figure, returns the median. */
     private Double engineAlone(Config config, Result result, String group, int qos, int n) {
         List<Double> rates = new ArrayList<>();
-        for (int r = -1; r < config.repeats(); r++) {
-            String label = group + ", broker alone " + (r < 0 ? "warm-up" : "run " + (r + 1) + "/" + config.repeats());
+        for (int r = -1; r < repeats(config); r++) {
+            String label = group + ", broker alone " + (r < 0 ? "warm-up" : "run " + (r + 1) + "/" + repeats(config));
             int count = r < 0 ? config.warmupMessages() : n;
             double[] rate = new double[1];
             String error = EngineAlone.run(config, qos, count, 1, false, label, rate);
