@@ -14,7 +14,7 @@ class ScenarioDiscoveryTest {
         List<Scenario> found = new ArrayList<>();
         ServiceLoader.load(Scenario.class).forEach(found::add);
         assertThat(found).extracting(Scenario::name)
-                .containsExactly("raw-client", "topic-match", "machine-limits", "bridge-e2e", "memory", "scale-out",
-                        "session-store");
+                .containsExactly("raw-client", "topic-match", "machine-limits", "bridge-e2e", "hot-topic", "backlog-drain",
+                        "fixed-rate-latency", "memory", "scale-out", "session-store");
     }
 }

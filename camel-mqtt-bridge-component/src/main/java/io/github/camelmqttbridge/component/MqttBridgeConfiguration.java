@@ -1,5 +1,6 @@
 package io.github.camelmqttbridge.component;
 
+import io.github.camelmqttbridge.component.consumer.Ordering;
 import io.github.camelmqttbridge.mqtt.auth.CredentialsProvider;
 import io.github.camelmqttbridge.mqtt.auth.EnhancedAuthenticator;
 import java.util.Map;
@@ -134,8 +135,9 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
             description = "Failure policy (ackMode=afterProcessing): milliseconds before a message whose exchange failed"
                     + " is processed again. The delay doubles with every further failure of the same message up to"
                     + " maxRedeliveryDelay. MQTT has no negative acknowledgement: the message stays unacknowledged (the"
-                    + " broker still owns it) and is given to the route again; messages of the same topic wait behind"
-                    + " it unless parallelProcessing is on. Each failure is logged once at WARN with topic and error.")
+                    + " broker still owns it) and is given to the route again. Its ordering key pauses meanwhile: no new"
+                    + " message of that key starts until the failed one succeeded or was given up (ordering=pipelined or"
+                    + " strict). Each failure is logged once at WARN with topic and error.")
     private long redeliveryDelay = 1000;
     @UriParam(defaultValue = "60000", label = "consumer",
             description = "The longest delay in milliseconds between two redeliveries of a failed message.")
@@ -145,14 +147,39 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
                     + " succeeds, so nothing is lost. When the limit is reached the message is logged at ERROR and"
                     + " acknowledged, i.e. dropped: use a dead letter channel instead if it must be kept.")
     private int maximumRedeliveries = -1;
+    @UriParam(defaultValue = "pipelined", enums = "pipelined,strict,none", label = "consumer",
+            description = "In which order messages of one ordering key (see orderingKey; default: the topic) enter the"
+                    + " route. pipelined (default): in arrival order, and the next may start as soon as the previous one"
+                    + " was handed to an asynchronous step (e.g. a Kafka producer with synchronous=false) - up to"
+                    + " pipelineDepth of them in the route at once, so one busy topic is not one sink round trip per"
+                    + " message; a sink that keeps the order of what it was handed (Kafka's idempotent producer, per"
+                    + " partition) keeps arrival order. With a route that does not go asynchronous this is the same as"
+                    + " strict. strict: the next message of a key starts only when the previous exchange completed (for"
+                    + " asynchronous sinks that may reorder what they were handed, e.g. an asynchronous HTTP client)."
+                    + " none: no order at all (same as parallelProcessing=true). After a failure the key pauses in both"
+                    + " ordered modes (see redeliveryDelay); acknowledgements always leave in arrival order.")
+    private String ordering = "pipelined";
+    @UriParam(defaultValue = "topic", label = "consumer",
+            description = "What the messages that must stay in order have in common: topic (default; each MQTT topic"
+                    + " in its own order, different topics run in parallel), consumer (everything this consumer"
+                    + " receives in one order), or userProperty:<name> (messages with the same value of that MQTT 5 user"
+                    + " property, e.g. userProperty:deviceId; a message without it is ordered by its topic).")
+    private String orderingKey = "topic";
+    @UriParam(defaultValue = "0", label = "consumer,advanced",
+            description = "ordering=pipelined: the most messages of one ordering key in the route at once (handed to"
+                    + " an asynchronous step and not completed). 0 (default): no limit of its own; the receive window"
+                    + " min(receiveMaximum, maxInflight) bounds it.")
+    private int pipelineDepth;
     @UriParam(defaultValue = "false", label = "consumer",
-            description = "Messages of one topic reach the route one at a time in arrival order (false, default): the"
-                    + " next starts when the previous exchange completed. true processes messages concurrently (up to"
-                    + " the window and poolSize), without any order.")
+            description = "true is the same as ordering=none: messages are processed concurrently (up to the window and"
+                    + " poolSize), without any order. Kept for compatibility; use ordering.")
     private boolean parallelProcessing;
     @UriParam(defaultValue = "10", label = "consumer,advanced",
-            description = "Threads of the consumer's pool that run the exchanges (the MQTT event loop never runs route"
-                    + " code). Messages of different topics run in parallel up to this number.")
+            description = "Threads of the consumer's pool that create the exchanges and run the route up to its first"
+                    + " asynchronous step (the MQTT event loop never runs route code). A route that blocks (a file, a"
+                    + " synchronous HTTP call) runs up to this many exchanges at once, of different ordering keys; a"
+                    + " route that hands off to an asynchronous sink needs one or two of them, which take whole bursts"
+                    + " without a thread wake-up per message.")
     private int poolSize = 10;
     @UriParam(defaultValue = "false", label = "consumer",
             description = "MQTT 5 subscription option No Local: do not receive messages published by this same client.")
@@ -543,6 +570,47 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
 
     public void setParallelProcessing(boolean parallelProcessing) {
         this.parallelProcessing = parallelProcessing;
+    }
+
+    public String getOrdering() {
+        return ordering;
+    }
+
+    public void setOrdering(String ordering) {
+        this.ordering = ordering;
+    }
+
+    public String getOrderingKey() {
+        return orderingKey;
+    }
+
+    public void setOrderingKey(String orderingKey) {
+        this.orderingKey = orderingKey;
+    }
+
+    public int getPipelineDepth() {
+        return pipelineDepth;
+    }
+
+    public void setPipelineDepth(int pipelineDepth) {
+        this.pipelineDepth = pipelineDepth;
+    }
+
+    /**
+     * The ordering to use: {@code ordering}, or none when the older {@code parallelProcessing=true} is set.
+     *
+     * @throws IllegalArgumentException for an unknown value, or parallelProcessing=true with ordering=strict
+     */
+    public Ordering effectiveOrdering() {
+        Ordering o = Ordering.of(ordering);
+        if (parallelProcessing) {
+            if (o == Ordering.STRICT) {
+                throw new IllegalArgumentException("parallelProcessing=true contradicts ordering=strict: use ordering=none"
+                        + " for no order, or drop parallelProcessing");
+            }
+            return Ordering.NONE;
+        }
+        return o;
     }
 
     public int getPoolSize() {

@@ -50,8 +50,11 @@ import org.apache.camel.support.DefaultEndpoint;
  *
  * <p><b>Backpressure and order.</b> At most min(receiveMaximum, maxInflight) messages are unacknowledged at once;
  * that number is announced as MQTT 5 Receive Maximum and when it is reached the client stops reading, so the broker
- * holds the rest. By default the messages of one topic are processed one after the other in arrival order
- * ({@code parallelProcessing=false}); exchanges run on a Camel thread pool, never on the MQTT event loop.
+ * holds the rest. By default ({@code ordering=pipelined}) the messages of one topic ({@code orderingKey}) enter the
+ * route in arrival order, the next as soon as the previous one was handed to an asynchronous step, so several are in
+ * an asynchronous sink at once; {@code ordering=strict} waits for each exchange to complete, {@code ordering=none}
+ * keeps no order. A failed message pauses its key until its redelivery succeeded; acknowledgements always leave in
+ * arrival order. Exchanges run on a Camel thread pool, never on the MQTT event loop.
  *
  * <p><b>Producer.</b> The path is the default topic ({@code CamelMqttBridgeTopic} overrides it). The exchange
  * completes when PUBACK / PUBCOMP arrived (QoS 0: when written); a refusal fails it with the broker's reason. InOut

@@ -51,12 +51,12 @@ public final class BridgeEndToEndScenario implements Scenario {
                 One YAML route in the style of `routes/mqtt-to-kafka.yaml`, loaded into a CamelContext in this JVM: \
                 MQTT consumer on `bench/e2e/<run>/+/+` (MQTT 5, clean start) → `setHeader kafka.KEY` from the MQTT \
                 topic → `kafka:` with `requestRequiredAcks=all`, `enableIdempotence=true`, `maxInFlightRequest=5`, \
-                `synchronous=false` (the exchange completes in Kafka's send callback) → a recording step. The jq/JSON \
+                `lingerMs=5`, `synchronous=false` (the exchange completes in Kafka's send callback) → a recording step. The jq/JSON \
                 enrichment of the real route is left out: it would cost the same in every variant. Kafka: one KRaft \
                 node in this JVM (Kafka's `KafkaClusterTestKit` like the project's `EmbeddedKafka`, but with Kafka's \
                 default flush policy instead of an fsync per message), one partition per run. Consumers, same route: \
                 **mqtt-bridge** (`receiveMaximum=maxInflight=%d`, acknowledges after the exchange, i.e. after Kafka's \
-                ack; default ordering: one message per MQTT topic at a time), and the same with \
+                ack; default ordering, i.e. pipelined per MQTT topic), and the same with \
                 `parallelProcessing=true` (QoS 1 only); **paho-mqtt5 with `manualAcksEnabled=true`** (Camel \
                 calls `messageArrivedComplete` when the exchange completes: the same guarantee); **paho-mqtt5 default** \
                 (Paho acknowledges on receipt, before the route ran: a message in flight is lost if the bridge dies). \

@@ -54,7 +54,7 @@ public final class MachineLimitsScenario implements Scenario {
                 the same %d topics as the bridge scenario, window W; rate = distinct received / (first publish → last \
                 receipt): what the bridge's MQTT side could deliver if the route cost nothing. **Kafka alone:** one \
                 `KafkaProducer` (kafka-clients, `acks=all`, `enable.idempotence=true`, `max.in.flight.requests.per.connection=5`, \
-                other settings default, as the route's producer) sends %,d records of %d bytes with a String key to a \
+                `linger.ms=5`, other settings default, as the route's producer) sends %,d records of %d bytes with a String key to a \
                 new one-partition topic of the same in-process Kafka, asynchronously; rate = records / (first send → \
                 last callback). R = %d runs each after one unmeasured warm-up (max(N/10, 20,000) messages; Kafka twice that).""", config.window(), config.bridgeMessages(),
                 config.payloadSize(), BridgeRun.TOPICS, kafkaRecords, config.payloadSize(), config.repeats()));
@@ -150,6 +150,7 @@ public final class MachineLimitsScenario implements Scenario {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         Progress.Tracker tracker = config.progress().track(label + " (acked)", n);
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();

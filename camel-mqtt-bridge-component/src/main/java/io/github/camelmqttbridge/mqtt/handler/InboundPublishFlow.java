@@ -88,6 +88,8 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     /** Messages delivered to the application and not yet settled (QoS 0 included): what pauses reading. */
     private int held;
     private boolean readingPaused;
+    /** PUBCOMP / repeated PUBREC written during this read, flushed once at its end (event loop only). */
+    private boolean flushAtReadComplete;
 
     public InboundPublishFlow(EventLoop loop, SessionStore store, ClientMetrics metrics, SubscriptionFlow subscriptions,
             AckMode ackMode, int receiveMaximum, int topicAliasMaximum, boolean strictFlowControl) {
@@ -125,6 +127,19 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    /**
+     * One flush for all the PUBCOMPs (and repeated PUBRECs) answering what one socket read brought: a QoS 2 stream
+     * would otherwise cost a write system call per message.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushAtReadComplete) {
+            flushAtReadComplete = false;
+            ctx.channel().flush(); // from the tail, as connection.write wrote
+        }
+        ctx.fireChannelReadComplete();
     }
 
     void onPublish(MqttPublishMessage publish) {
@@ -176,7 +191,8 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
                 if (qos == 2) {
                     // Already acknowledged with PUBREC: the broker did not get it; say it again, deliver nothing.
                     metrics.onDuplicateSuppressed();
-                    connection.writeAndFlush(reply(MqttMessageType.PUBREC, packetId));
+                    connection.write(reply(MqttMessageType.PUBREC, packetId));
+                    flushAtReadComplete = true;
                     return false;
                 }
                 // A QoS 1 message under an id we still hold for a QoS 2 flow: the broker has finished that flow.
@@ -420,7 +436,8 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         MqttMessage pubcomp = known || !connection.isV5() ? reply(MqttMessageType.PUBCOMP, packetId)
                 : new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBCOMP, false, MqttQoS.AT_MOST_ONCE, false, 0),
                         new MqttPubReplyMessageVariableHeader(packetId, (byte) 0x92, MqttProperties.NO_PROPERTIES));
-        connection.writeAndFlush(pubcomp);
+        connection.write(pubcomp);
+        flushAtReadComplete = true;
     }
 
     /** The store failed: the packet that depends on it is not written, and the connection is closed. */

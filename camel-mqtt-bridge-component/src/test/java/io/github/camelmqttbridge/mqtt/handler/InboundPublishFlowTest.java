@@ -120,6 +120,25 @@ class InboundPublishFlowTest {
     }
 
     @Test
+    void thePubcompsForOneReadAreFlushedOnceAtItsEnd() {
+        try (EngineHarness h = subscribed(EngineHarness.v5())) {
+            for (int id = 1; id <= 5; id++) {
+                h.inbound(publishPacket("a", 2, id));
+            }
+            h.received.forEach(m -> m.acknowledge());
+            assertThat(types(h.allOut())).isEqualTo("PUBREC:1 PUBREC:2 PUBREC:3 PUBREC:4 PUBREC:5");
+            // five PUBRELs in one socket read: nothing reaches the socket until the read is complete, then all five
+            for (int id = 1; id <= 5; id++) {
+                h.channel.pipeline().fireChannelRead(reply(MqttMessageType.PUBREL, id));
+            }
+            assertThat(h.allOut()).as("written, not flushed yet").isEmpty();
+            h.channel.pipeline().fireChannelReadComplete();
+            h.channel.runPendingTasks();
+            assertThat(types(h.allOut())).isEqualTo("PUBCOMP:1 PUBCOMP:2 PUBCOMP:3 PUBCOMP:4 PUBCOMP:5");
+        }
+    }
+
+    @Test
     void pubrelForUnknownIdGetsPacketIdNotFoundOnV5() {
         try (EngineHarness h = subscribed(EngineHarness.v5())) {
             h.inbound(reply(MqttMessageType.PUBREL, 99));
