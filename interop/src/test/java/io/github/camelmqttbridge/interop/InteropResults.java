@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * The scenario names its row with {@link #begin} first thing; {@link InteropTable} turns the files into the table
  * of RELIABILITY.md.
  * <p>
- * Outcomes: PASS, FAIL, KNOWN (skipped: waits for an engine fix, see {@link KnownEngineFailures}), NA (the broker
- * lacks what the scenario needs).
+ * Outcomes: PASS, FAIL, NA (the broker lacks what the scenario needs), SKIPPED (any other assumption that did not
+ * hold, with its reason).
  */
 final class InteropResults implements BeforeEachCallback, TestWatcher {
 
@@ -65,7 +65,7 @@ final class InteropResults implements BeforeEachCallback, TestWatcher {
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
         String message = cause == null ? "" : String.valueOf(cause.getMessage());
-        write(message.contains(NOT_APPLICABLE) ? "NA" : "KNOWN", cause);
+        write(message.contains(NOT_APPLICABLE) ? "NA" : "SKIPPED", cause);
     }
 
     @Override
@@ -82,7 +82,7 @@ final class InteropResults implements BeforeEachCallback, TestWatcher {
         String reason = cause == null ? "" : firstLine(cause);
         String line = String.join("\t", outcome, row.brokerId, clean(row.product), row.scenario.name(), row.version,
                 row.qos, row.factsText(), clean(String.join(" ;; ", row.notes)), reason);
-        String shown = outcome.equals("KNOWN") ? "" : row.factsText(); // a known failure's fact is its reason
+        String shown = row.factsText();
         System.out.println("INTEROP " + String.format("%-5s %-10s %-6s qos=%s %-22s %s", outcome, row.brokerId,
                 row.version, row.qos, row.scenario.label, shown) + (reason.isEmpty() ? "" : " | " + reason));
         try {

@@ -53,8 +53,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@link #startBroker}); the scenarios run for every protocol version (and QoS) its {@link Capabilities} list and
  * adapt their expectations to what it declares (a QoS 2 subscription granted as QoS 1, a refusal by closing the
  * connection). Every run writes a result row ({@link InteropResults}); the table is rebuilt after each class
- * ({@link InteropTable}). Runs that wait for an engine fix are skipped unless -Dinterop.known-failures=true
- * ({@link KnownEngineFailures}).
+ * ({@link InteropTable}).
  * <p>
  * All clients connect as the broker's user: every broker runs with authentication, so the wrong password and the
  * refused subscription are real refusals by the broker's own authorization.
@@ -129,7 +128,6 @@ abstract class InteropScenarios {
     @MethodSource("versionsAndQos")
     void numberedStreamFromOurPublisherWithTheConsumerRestarted(MqttVersion version, int qos) throws Exception {
         ResultRow row = InteropResults.begin(broker, Scenario.STREAM_OURS, version, qos);
-        KnownEngineFailures.skipIfKnown(row);
         try (StreamPublisher publisher = StreamPublisher.ours(broker, version)) {
             stream(row, version, qos, publisher);
         }
@@ -140,7 +138,6 @@ abstract class InteropScenarios {
     @MethodSource("versionsAndQos1And2")
     void numberedStreamFromPahoWithTheConsumerRestarted(MqttVersion version, int qos) throws Exception {
         ResultRow row = InteropResults.begin(broker, Scenario.STREAM_PAHO, version, qos);
-        KnownEngineFailures.skipIfKnown(row);
         try (StreamPublisher publisher = StreamPublisher.paho(broker, version)) {
             stream(row, version, qos, publisher);
         }
@@ -328,7 +325,6 @@ abstract class InteropScenarios {
     @MethodSource("versions")
     void retainedMessageReachesALateSubscriber(MqttVersion version) throws Exception {
         ResultRow row = InteropResults.begin(broker, Scenario.RETAINED, version, null);
-        KnownEngineFailures.skipIfKnown(row);
         Assumptions.assumeTrue(caps().retained(), InteropResults.NOT_APPLICABLE + "no retained messages");
         String topic = uniqueTopic("retained");
         try (MqttClient publisher = connected(version)) {
@@ -380,7 +376,6 @@ abstract class InteropScenarios {
     @MethodSource("versions")
     void willIsPublishedWhenAClientJvmIsKilled(MqttVersion version) throws Exception {
         ResultRow row = InteropResults.begin(broker, Scenario.WILL, version, null);
-        KnownEngineFailures.skipIfKnown(row);
         Assumptions.assumeTrue(caps().will(), InteropResults.NOT_APPLICABLE + "no will messages");
         String willTopic = uniqueTopic("will");
         String payload = "gone " + uniqueClientId("device");
@@ -423,7 +418,6 @@ abstract class InteropScenarios {
     @MethodSource("versions")
     void wrongPasswordIsAClearErrorWithinSeconds(MqttVersion version) {
         ResultRow row = InteropResults.begin(broker, Scenario.WRONG_PASSWORD, version, null);
-        KnownEngineFailures.skipIfKnown(row);
         try (MqttClient client = new MqttClient(Clients.options(broker, broker.url(), version)
                 .password(utf8("wrong-" + broker.password())).build())) {
             long started = System.nanoTime();
@@ -442,7 +436,6 @@ abstract class InteropScenarios {
     @MethodSource("versions")
     void refusedSubscriptionIsAClearErrorWithinSeconds(MqttVersion version) {
         ResultRow row = InteropResults.begin(broker, Scenario.REFUSED_SUBSCRIBE, version, null);
-        KnownEngineFailures.skipIfKnown(row);
         if (caps().subscribeRefusal() == InteropBroker.SubscribeRefusal.CONNECTION_CLOSED) {
             row.note("refuses a SUBSCRIBE by closing the connection (no SUBACK)");
         }
@@ -478,7 +471,6 @@ abstract class InteropScenarios {
         ResultRow row = InteropResults.begin(broker, Scenario.QOS2_PUBLISH, version, 2);
         Assumptions.assumeTrue(caps().qos2Publish() != Qos2Publish.EXACTLY_ONCE,
                 InteropResults.NOT_APPLICABLE + "exactly once (the QoS 2 streams)");
-        KnownEngineFailures.skipIfKnown(row);
         String topic = uniqueTopic("qos2");
         Recorder recorder = new Recorder();
         try (MqttClient subscriber = connected(version); MqttClient publisher = connected(version)) {
@@ -517,7 +509,6 @@ abstract class InteropScenarios {
         ResultRow row = InteropResults.begin(broker, Scenario.MQTT5_CONNECT, MqttVersion.V5, null);
         Assumptions.assumeFalse(caps().versions().contains(MqttVersion.V5),
                 InteropResults.NOT_APPLICABLE + "speaks MQTT 5");
-        KnownEngineFailures.skipIfKnown(row);
         try (MqttClient client = new MqttClient(Clients.options(broker, broker.url(), MqttVersion.V5).build())) {
             long started = System.nanoTime();
             Throwable error = failure(client.connect(), Duration.ofSeconds(15));
