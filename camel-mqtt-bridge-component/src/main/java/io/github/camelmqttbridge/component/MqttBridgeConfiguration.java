@@ -217,6 +217,16 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
                     + " through whose value is text, a number, a boolean or an enum. Off by default, so that the route's"
                     + " own headers do not leave it.")
     private boolean headersAsUserProperties;
+    @UriParam(defaultValue = "auto", enums = "auto,on,off", label = "common",
+            description = "W3C trace context (traceparent, tracestate) in MQTT 5 user properties, so that a trace runs"
+                    + " from the publisher through the route to the subscriber. auto (default): when a Camel tracer"
+                    + " (camel-opentelemetry, camel-opentelemetry2, ...) is registered when the consumer or producer"
+                    + " starts; on: always; off: never. Consumer: only the user properties traceparent and tracestate"
+                    + " are read, checked against the W3C format (anything else is dropped) and set as the headers of"
+                    + " those names, where the tracer finds the parent. Producer: the headers traceparent / tracestate"
+                    + " (as the tracer injected them) are published as user properties, replacing those names of"
+                    + " CamelMqttBridgeUserProperties. Nothing is added for MQTT 3.1.1 or when inactive.")
+    private String traceContext = "auto";
 
     // ---- producer ----
     @UriParam(defaultValue = "false", label = "producer",
@@ -821,5 +831,13 @@ public class MqttBridgeConfiguration implements Cloneable, HeaderFilterStrategyA
 
     public void setHeadersAsUserProperties(boolean headersAsUserProperties) {
         this.headersAsUserProperties = headersAsUserProperties;
+    }
+
+    public String getTraceContext() {
+        return traceContext;
+    }
+
+    public void setTraceContext(String traceContext) {
+        this.traceContext = traceContext;
     }
 }

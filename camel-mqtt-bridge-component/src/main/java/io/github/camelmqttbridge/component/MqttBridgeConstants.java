@@ -38,7 +38,8 @@ public final class MqttBridgeConstants {
     @Metadata(description = "MQTT 5 user properties as a map in their original order. A key that occurs several times"
             + " maps to a List of its values. Consumer: always set when the message has user properties; with"
             + " userPropertiesAsHeaders they also become headers of their own (only names the headerFilterStrategy lets"
-            + " through). Producer: sent as user properties, as given; a List or array value sends the key repeatedly.",
+            + " through). Producer: sent as user properties, as given; a List or array value sends the key repeatedly"
+            + " (traceparent / tracestate give way to the current trace context when the traceContext option is active).",
             javaType = "java.util.Map<String, Object>")
     public static final String USER_PROPERTIES = "CamelMqttBridgeUserProperties";
 

@@ -43,6 +43,7 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
     private volatile MqttClient client;
     private volatile MessageDispatcher dispatcher;
     private volatile String problem;
+    private volatile TraceContextPolicy traceContext = TraceContextPolicy.INACTIVE;
     private ExecutorService workers;
     private ScheduledExecutorService redeliveries;
 
@@ -91,6 +92,7 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
         int window = Math.max(1, Math.min(config.getReceiveMaximum(), config.getMaxInflight()));
         AckMode ackMode = config.isAckAfterProcessing() ? AckMode.MANUAL : AckMode.AUTO;
         MessageDispatcher.Settings settings = settings();
+        traceContext = endpoint.traceContextPolicy();
         String name = "MqttBridgeConsumer[" + endpoint.getTopics() + "]";
         workers = endpoint.getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, name, Math.max(1, config.getPoolSize()));
@@ -241,6 +243,9 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
     private void populate(Exchange exchange, Delivery delivery) {
         InboundMessage m = delivery.message();
         MqttBridgeMessages.toCamel(m, exchange.getIn(), config);
+        if (m.properties() != null) {
+            traceContext.toHeaders(m.properties().userProperties(), exchange.getIn());
+        }
         exchange.getIn().setHeader(MqttBridgeConstants.REDELIVERY_COUNTER, delivery.attempts());
         exchange.setProperty(MqttBridgeMessages.RECEIVED_TOPIC_PROPERTY, m.topic());
     }

@@ -155,6 +155,11 @@ public class MqttBridgeEndpoint extends DefaultEndpoint implements HeaderFilterS
         return MqttVersion.parse(configuration.getProtocolVersion());
     }
 
+    /** The trace context policy for a consumer or producer starting now (see {@link TraceContextPolicy#of}). */
+    TraceContextPolicy traceContextPolicy() {
+        return TraceContextPolicy.of(configuration.getTraceContext(), protocolVersion(), getCamelContext());
+    }
+
     /**
      * The client id to use: the configured one, or a generated one where that is safe (a clean, in-memory session).
      */

@@ -56,12 +56,13 @@ final class MqttBridgeMessages {
 
     /**
      * Each user property as a header of its own, unless its name is in Camel's namespace, the strategy filters it, or
-     * a header of that name exists already (ours, set above, always win).
+     * a header of that name exists already (ours, set above, always win). {@code traceparent} / {@code tracestate} (in
+     * any letter case) are left to {@link TraceContextPolicy}, which checks them.
      */
     static void userPropertiesToHeaders(Map<String, Object> userProperties, Message in, HeaderFilterStrategy strategy) {
         Exchange exchange = in.getExchange();
         userProperties.forEach((name, value) -> {
-            if (MqttBridgeHeaderFilterStrategy.isCamelNamespace(name)
+            if (MqttBridgeHeaderFilterStrategy.isCamelNamespace(name) || W3cTraceContext.isTraceContextName(name)
                     || (strategy != null && strategy.applyFilterToExternalHeaders(name, value, exchange))) {
                 return;
             }
@@ -96,7 +97,7 @@ final class MqttBridgeMessages {
      * the other headers, see {@link #headersToUserProperties}.
      */
     static MessageProperties.Builder propertiesFromHeaders(Message in, TypeConverter converter,
-            MqttBridgeConfiguration config) {
+            MqttBridgeConfiguration config, TraceContextPolicy traceContext) {
         MessageProperties.Builder b = MessageProperties.builder();
         b.contentType(in.getHeader(MqttBridgeConstants.CONTENT_TYPE, String.class));
         b.payloadFormatUtf8(in.getHeader(MqttBridgeConstants.PAYLOAD_FORMAT_UTF8, Boolean.class));
@@ -110,20 +111,33 @@ final class MqttBridgeMessages {
         b.messageExpiryInterval(in.getHeader(MqttBridgeConstants.MESSAGE_EXPIRY_INTERVAL, Long.class));
         Object users = in.getHeader(MqttBridgeConstants.USER_PROPERTIES);
         Map<?, ?> explicit = users instanceof Map<?, ?> map ? map : Map.of();
-        userPropertiesFromMap(explicit, b);
+        W3cTraceContext trace = traceContext.fromHeaders(in);
+        userPropertiesFromMap(explicit, b, trace != null);
         if (config.isHeadersAsUserProperties()) {
             headersToUserProperties(in, explicit, config.getHeaderFilterStrategy(), b);
+        }
+        if (trace != null) {
+            b.userProperty(W3cTraceContext.TRACEPARENT, trace.traceparent());
+            if (trace.tracestate() != null) {
+                b.userProperty(W3cTraceContext.TRACESTATE, trace.tracestate());
+            }
         }
         return b;
     }
 
-    /** The map header as user properties, as given: the route put it there. */
-    private static void userPropertiesFromMap(Map<?, ?> map, MessageProperties.Builder b) {
+    /**
+     * The map header as user properties, as given: the route put it there. With {@code withoutTraceContext} (the
+     * trace context policy publishes the current one) its traceparent / tracestate entries are left out.
+     */
+    private static void userPropertiesFromMap(Map<?, ?> map, MessageProperties.Builder b, boolean withoutTraceContext) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) {
                 continue;
             }
             String key = e.getKey().toString();
+            if (withoutTraceContext && W3cTraceContext.isTraceContextName(key)) {
+                continue;
+            }
             Object value = e.getValue();
             if (value instanceof Iterable<?> it) {
                 it.forEach(v -> b.userProperty(key, String.valueOf(v)));
@@ -139,8 +153,9 @@ final class MqttBridgeMessages {
 
     /**
      * Top-level headers as user properties: not Camel's namespace (so never our CamelMqttBridge* control headers),
-     * not filtered by the strategy, not already a key of the map header, and a plain value (text, number, boolean,
-     * character, enum); objects, maps and byte arrays stay in the route.
+     * not filtered by the strategy, not already a key of the map header, not {@code traceparent} / {@code tracestate}
+     * (the trace context policy's), and a plain value (text, number, boolean, character, enum); objects, maps and byte
+     * arrays stay in the route.
      */
     static void headersToUserProperties(Message in, Map<?, ?> explicit, HeaderFilterStrategy strategy,
             MessageProperties.Builder b) {
@@ -149,6 +164,7 @@ final class MqttBridgeMessages {
             String name = header.getKey();
             Object value = header.getValue();
             if (!isPlainValue(value) || MqttBridgeHeaderFilterStrategy.isCamelNamespace(name)
+                    || W3cTraceContext.isTraceContextName(name)
                     || (strategy != null && strategy.applyFilterToCamelHeaders(name, value, exchange))
                     || containsKeyFolded(explicit, name)) {
                 continue;

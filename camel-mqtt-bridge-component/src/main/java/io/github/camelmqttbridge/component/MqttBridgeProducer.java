@@ -54,6 +54,7 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
     private final MqttBridgeConfiguration config;
     private final Map<String, PendingRequest> pending = new ConcurrentHashMap<>();
     private volatile MqttClient client;
+    private volatile TraceContextPolicy traceContext = TraceContextPolicy.INACTIVE;
     private ExecutorService completions;
     private ScheduledExecutorService timeouts;
     private CompletableFuture<?> replySubscription;
@@ -80,6 +81,7 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
         super.doStart();
         MqttBridgeEndpoint endpoint = getEndpoint();
         String clientId = endpoint.resolveClientId();
+        traceContext = endpoint.traceContextPolicy();
         String name = "MqttBridgeProducer[" + endpoint.getTopics() + "]";
         ThreadPoolProfile profile = new ThreadPoolProfile(name);
         profile.setPoolSize(1);
@@ -189,7 +191,7 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
         byte[] payload = body == null ? new byte[0]
                 : exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
         MessageProperties props = MqttBridgeMessages
-                .propertiesFromHeaders(in, exchange.getContext().getTypeConverter(), config).build();
+                .propertiesFromHeaders(in, exchange.getContext().getTypeConverter(), config, traceContext).build();
         return new OutboundMessage(topic, payload, qos, retain, props);
     }
 

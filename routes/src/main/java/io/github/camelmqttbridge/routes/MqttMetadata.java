@@ -2,6 +2,8 @@ package io.github.camelmqttbridge.routes;
 
 import java.util.Map;
 
+import io.github.camelmqttbridge.component.W3cTraceContext;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -14,7 +16,8 @@ public class MqttMetadata {
 
     /**
      * Kafka record headers: {@code mqtt-topic}, {@code mqtt-qos}, {@code mqtt-retained},
-     * {@code mqtt-content-type}, and each MQTT 5 user property under its own name.
+     * {@code mqtt-content-type}, and each MQTT 5 user property under its own name, except {@code traceparent} /
+     * {@code tracestate} (any letter case): those are {@link #traceContext}'s.
      */
     public void toKafkaHeaders(Exchange exchange) {
         Message message = exchange.getMessage();
@@ -22,11 +25,37 @@ public class MqttMetadata {
         copy(message, MqttHeaders.QOS, "mqtt-qos");
         copy(message, MqttHeaders.RETAINED, "mqtt-retained");
         copy(message, MqttHeaders.CONTENT_TYPE, "mqtt-content-type");
-        userProperties(message).forEach((name, value) -> {
-            if (!name.regionMatches(true, 0, "kafka.", 0, 6) && !name.regionMatches(true, 0, "camel", 0, 5)) {
+        Map<String, ?> userProperties = userProperties(message);
+        userProperties.forEach((name, value) -> {
+            if (!name.regionMatches(true, 0, "kafka.", 0, 6) && !name.regionMatches(true, 0, "camel", 0, 5)
+                    && !W3cTraceContext.isTraceContextName(name)) {
                 message.setHeader(name, value);
             }
         });
+        traceContext(userProperties, message);
+    }
+
+    /**
+     * The publisher's W3C trace context as the headers {@code traceparent} / {@code tracestate}, only when valid
+     * ({@link W3cTraceContext}); a malformed one goes nowhere. With a Camel tracer the Kafka producer's span replaces
+     * them with its own context (a child of the publisher's, through the consumer's route span, when the mqtt-bridge
+     * consumer's traceContext policy handed it to the tracer); without one they reach Kafka unchanged, as the W3C
+     * specification asks of a hop that does not trace.
+     */
+    static void traceContext(Map<String, ?> userProperties, Message message) {
+        Object traceparent = userProperties.get(W3cTraceContext.TRACEPARENT);
+        Object tracestate = userProperties.get(W3cTraceContext.TRACESTATE);
+        W3cTraceContext context = traceparent instanceof String p
+                ? W3cTraceContext.of(p, tracestate instanceof String s ? s : null) : null;
+        if (context == null) {
+            return;
+        }
+        if (message.getHeader(W3cTraceContext.TRACEPARENT) == null) {
+            message.setHeader(W3cTraceContext.TRACEPARENT, context.traceparent());
+        }
+        if (context.tracestate() != null && message.getHeader(W3cTraceContext.TRACESTATE) == null) {
+            message.setHeader(W3cTraceContext.TRACESTATE, context.tracestate());
+        }
     }
 
     /**

@@ -92,9 +92,9 @@ class KafkaToMqttRouteTest {
     }
 
     @Test
-    void recordHeadersDoNotReachTheRoute() throws Exception {
+    void recordHeadersDoNotReachTheRouteButAValidTraceContext() throws Exception {
         MockEndpoint mqtt = routes.context().getEndpoint(BridgeRoutes.MOCK_MQTT, MockEndpoint.class);
-        mqtt.expectedMessageCount(1);
+        mqtt.expectedMessageCount(2);
         routes.start();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -104,7 +104,13 @@ class KafkaToMqttRouteTest {
             record.headers().add("CAMELMqttBridgeOverrideTopic", "stolen".getBytes(StandardCharsets.UTF_8));
             record.headers().add("Authorization", "Bearer stolen".getBytes(StandardCharsets.UTF_8));
             record.headers().add("site", "lab".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("traceparent", TRACEPARENT.getBytes(StandardCharsets.UTF_8));
+            record.headers().add("tracestate", "Not=valid".getBytes(StandardCharsets.UTF_8));
             producer.send(record).get();
+            ProducerRecord<String, byte[]> other = new ProducerRecord<>(commands, "dev-12", "y".getBytes(StandardCharsets.UTF_8));
+            other.headers().add("traceparent", TRACEPARENT.toUpperCase().getBytes(StandardCharsets.UTF_8));
+            other.headers().add("TraceState", "rojo=1".getBytes(StandardCharsets.UTF_8));
+            producer.send(other).get();
         }
         mqtt.assertIsSatisfied(20_000);
         org.apache.camel.Message m = mqtt.getReceivedExchanges().get(0).getMessage();
@@ -112,7 +118,15 @@ class KafkaToMqttRouteTest {
         assertThat(m.getHeader("CamelMqttBridgeOverrideTopic")).isNull();
         assertThat(m.getHeader("Authorization")).isNull();
         assertThat(m.getHeader("site")).isNull();
+        // the W3C trace context alone gets through, and only when valid, for a tracer to continue the trace
+        assertThat(m.getHeader("traceparent", String.class)).isEqualTo(TRACEPARENT);
+        assertThat(m.getHeader("tracestate")).isNull();
+        org.apache.camel.Message second = mqtt.getReceivedExchanges().get(1).getMessage();
+        assertThat(second.getHeader("traceparent")).isNull();
+        assertThat(second.getHeader("tracestate")).as("not exactly the name").isNull();
     }
+
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     @Test
     void aFailedPublishIsNotCommittedAndTheRecordIsRetriedUntilItGoesThrough() throws Exception {

@@ -182,6 +182,31 @@ class MqttToKafkaRouteTest {
         assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).contains("\"value\":101.3");
     }
 
+    /** Without a tracer the publisher's valid trace context passes to Kafka unchanged; a malformed one goes nowhere. */
+    @Test
+    void onlyAValidTraceContextReachesTheKafkaRecord() throws Exception {
+        String valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Map<String, String> good = new java.util.LinkedHashMap<>();
+        good.put("traceparent", valid);
+        good.put("tracestate", "Bad=1");
+        good.put("TRACEPARENT", "something else");
+        Map<String, String> bad = Map.of("traceparent", valid.toUpperCase(), "tracestate", "rojo=1", "site", "lab");
+        assertThat(publish(routes.context(), message(routes.context(), "sensors/dev-1/humidity",
+                "50".getBytes(StandardCharsets.UTF_8), good, null)).getException()).isNull();
+        assertThat(publish(routes.context(), message(routes.context(), "sensors/dev-2/humidity",
+                "51".getBytes(StandardCharsets.UTF_8), bad, null)).getException()).isNull();
+
+        List<ConsumerRecord<String, byte[]>> records = kafka.read(prefix + "humidity", 2, Duration.ofSeconds(20));
+        assertThat(records).hasSize(2);
+        assertThat(header(records.get(0), "traceparent")).isEqualTo(valid);
+        assertThat(records.get(0).headers().headers("traceparent")).hasSize(1);
+        assertThat(records.get(0).headers().toArray()).extracting(Header::key)
+                .noneMatch(k -> k.equalsIgnoreCase("tracestate") || k.equals("TRACEPARENT"));
+        assertThat(records.get(1).headers().toArray()).extracting(Header::key)
+                .noneMatch(k -> k.equalsIgnoreCase("traceparent") || k.equalsIgnoreCase("tracestate"))
+                .contains("site");
+    }
+
     @Test
     void topicWithoutDeviceAndMetricIsDeadLettered() throws Exception {
         Exchange sent = publish(routes.context(), message(routes.context(), "sensors", "1"));
