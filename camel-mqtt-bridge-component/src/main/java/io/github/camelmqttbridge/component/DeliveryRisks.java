@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.component;
 
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Route;

@@ -1,15 +1,15 @@
 package io.github.camelmqttbridge.component;
 
 import io.github.camelmqttbridge.component.health.MqttBridgeClientHealthCheck;
-import io.github.camelmqttbridge.mqtt.client.AckMode;
 import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
-import io.github.camelmqttbridge.mqtt.client.MessageProperties;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.github.camelmqttbridge.mqtt.client.PublishResult;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.PublishResult;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;

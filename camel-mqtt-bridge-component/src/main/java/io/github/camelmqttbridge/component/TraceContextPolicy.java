@@ -1,7 +1,7 @@
 package io.github.camelmqttbridge.component;
 
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.UserProperty;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.UserProperty;
 import java.util.List;
 import java.util.Locale;
 import org.apache.camel.CamelContext;

@@ -89,7 +89,9 @@ class BundleManifestTest {
     void exportsThePublicApiWithAVersion() {
         Map<String, Map<String, String>> exports = clauses(header("Export-Package"));
         assertThat(exports).containsKeys("io.github.camelmqttbridge.component",
-                "io.github.camelmqttbridge.mqtt.client", "io.github.camelmqttbridge.mqtt.auth",
+                "io.github.camelmqttbridge.mqtt.client", "io.github.camelmqttbridge.mqtt.message",
+                "io.github.camelmqttbridge.mqtt.error", "io.github.camelmqttbridge.mqtt.options",
+                "io.github.camelmqttbridge.mqtt.auth",
                 "io.github.camelmqttbridge.mqtt.session",
                 "io.github.camelmqttbridge.mqtt.topic", "io.github.camelmqttbridge.mqtt.reason");
         exports.forEach((pkg, attributes) -> assertThat(attributes.get("version")).as("version of exported " + pkg)

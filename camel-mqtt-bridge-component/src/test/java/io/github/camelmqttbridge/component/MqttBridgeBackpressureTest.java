@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.github.camelmqttbridge.mqtt.client.PublishResult;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.PublishResult;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.github.camelmqttbridge.testsupport.FreePorts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

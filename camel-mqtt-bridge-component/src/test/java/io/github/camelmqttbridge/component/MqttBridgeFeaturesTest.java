@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import io.github.camelmqttbridge.testsupport.MosquittoBroker;
 import io.github.camelmqttbridge.testsupport.TestCertificates;
 import java.nio.file.Files;

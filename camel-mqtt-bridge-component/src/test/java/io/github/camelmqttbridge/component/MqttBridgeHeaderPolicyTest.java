@@ -3,12 +3,12 @@ package io.github.camelmqttbridge.component;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
-import io.github.camelmqttbridge.mqtt.client.MessageProperties;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
-import io.github.camelmqttbridge.mqtt.client.UserProperty;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
+import io.github.camelmqttbridge.mqtt.message.UserProperty;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.github.camelmqttbridge.component;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.camelmqttbridge.mqtt.client.AckMode;
+import io.github.camelmqttbridge.mqtt.message.AckMode;
 import io.github.camelmqttbridge.mqtt.session.FileSessionStore;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.github.camelmqttbridge.mqtt.session.SyncPolicy;

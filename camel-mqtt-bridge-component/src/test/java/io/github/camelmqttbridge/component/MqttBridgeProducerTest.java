@@ -3,9 +3,9 @@ package io.github.camelmqttbridge.component;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttPublishRefusedException;
+import io.github.camelmqttbridge.mqtt.error.MqttPublishRefusedException;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
 import io.github.camelmqttbridge.testsupport.MosquittoBroker;
 import java.time.Duration;
 import java.util.List;

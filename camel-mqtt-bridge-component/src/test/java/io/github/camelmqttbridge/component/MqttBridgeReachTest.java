@@ -7,9 +7,9 @@ import io.github.camelmqttbridge.mqtt.auth.CredentialsProvider;
 import io.github.camelmqttbridge.mqtt.auth.MqttCredentials;
 import io.github.camelmqttbridge.mqtt.auth.ScramAuthenticator;
 import io.github.camelmqttbridge.mqtt.client.HiveMqScramBroker;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.ProxyOptions;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
+import io.github.camelmqttbridge.mqtt.options.ProxyOptions;
 import io.github.camelmqttbridge.testsupport.MosquittoBroker;
 import io.github.camelmqttbridge.testsupport.TestCertificates;
 import io.github.camelmqttbridge.testsupport.TinyProxy;
@@ -195,7 +195,7 @@ class MqttBridgeReachTest extends CamelTestSupport {
         MqttBridgeEndpoint e = context.getEndpoint("mqtt-bridge:x?brokerUrl=wss://broker.example:443/mqtt"
                 + "&proxyType=socks5&proxyHost=proxy.example&proxyPort=1080&proxyUserName=u&proxyPassword=p"
                 + "&webSocketSubprotocols=mqttv3.1,mqtt&protocolVersion=3.1.1", MqttBridgeEndpoint.class);
-        MqttClientOptions o = e.clientOptions("c", io.github.camelmqttbridge.mqtt.client.AckMode.MANUAL, 10);
+        MqttClientOptions o = e.clientOptions("c", io.github.camelmqttbridge.mqtt.message.AckMode.MANUAL, 10);
         assertThat(o.proxy().type()).isEqualTo(ProxyOptions.Type.SOCKS5);
         assertThat(o.proxy().host()).isEqualTo("proxy.example");
         assertThat(o.proxy().port()).isEqualTo(1080);
@@ -207,19 +207,19 @@ class MqttBridgeReachTest extends CamelTestSupport {
 
         MqttBridgeEndpoint scram = context.getEndpoint("mqtt-bridge:y?authMethod=SCRAM-SHA-256&userName=a&password=b",
                 MqttBridgeEndpoint.class);
-        MqttClientOptions s = scram.clientOptions("c", io.github.camelmqttbridge.mqtt.client.AckMode.MANUAL, 10);
+        MqttClientOptions s = scram.clientOptions("c", io.github.camelmqttbridge.mqtt.message.AckMode.MANUAL, 10);
         assertThat(s.enhancedAuthenticator().method()).isEqualTo("SCRAM-SHA-256");
         assertThat(s.password()).as("SCRAM keeps the password out of CONNECT").isNull();
         assertThat(s.userName()).isEqualTo("a");
 
         MqttBridgeEndpoint unknown = context.getEndpoint("mqtt-bridge:z?authMethod=OAUTH2", MqttBridgeEndpoint.class);
-        assertThatThrownBy(() -> unknown.clientOptions("c", io.github.camelmqttbridge.mqtt.client.AckMode.MANUAL, 10))
+        assertThatThrownBy(() -> unknown.clientOptions("c", io.github.camelmqttbridge.mqtt.message.AckMode.MANUAL, 10))
                 .hasMessageContaining("needs an enhancedAuthenticator bean");
         MqttBridgeEndpoint badProxy = context.getEndpoint("mqtt-bridge:w?proxyType=ftp", MqttBridgeEndpoint.class);
-        assertThatThrownBy(() -> badProxy.clientOptions("c", io.github.camelmqttbridge.mqtt.client.AckMode.MANUAL, 10))
+        assertThatThrownBy(() -> badProxy.clientOptions("c", io.github.camelmqttbridge.mqtt.message.AckMode.MANUAL, 10))
                 .hasMessageContaining("Unknown proxyType 'ftp'");
         MqttBridgeEndpoint noHost = context.getEndpoint("mqtt-bridge:v?proxyType=http", MqttBridgeEndpoint.class);
-        assertThatThrownBy(() -> noHost.clientOptions("c", io.github.camelmqttbridge.mqtt.client.AckMode.MANUAL, 10))
+        assertThatThrownBy(() -> noHost.clientOptions("c", io.github.camelmqttbridge.mqtt.message.AckMode.MANUAL, 10))
                 .hasMessageContaining("needs proxyHost");
     }
 

@@ -3,11 +3,11 @@ package io.github.camelmqttbridge.component;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.camelmqttbridge.mqtt.client.ConnectResult;
 import io.github.camelmqttbridge.mqtt.client.ConnectionState;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.github.camelmqttbridge.testsupport.MosquittoBroker;
 import io.github.camelmqttbridge.testsupport.TcpProxy;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.github.camelmqttbridge.component;
 
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package io.github.camelmqttbridge.interop;
 
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;

@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.interop;
 
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import java.util.List;
 
 /**

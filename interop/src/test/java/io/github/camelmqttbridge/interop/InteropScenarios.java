@@ -11,15 +11,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.camelmqttbridge.interop.InteropBroker.Capabilities;
 import io.github.camelmqttbridge.interop.InteropBroker.Qos2Publish;
-import io.github.camelmqttbridge.mqtt.client.AckMode;
-import io.github.camelmqttbridge.mqtt.client.ConnectResult;
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.github.camelmqttbridge.mqtt.client.SubscribeResult;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.github.camelmqttbridge.mqtt.session.FileSessionStore;
 import io.github.camelmqttbridge.testsupport.ChildProcess;
 import io.github.camelmqttbridge.testsupport.TcpProxy;
@@ -532,7 +532,7 @@ abstract class InteropScenarios {
     }
 
     /** Records messages and acknowledges them at once. */
-    static final class Recorder implements io.github.camelmqttbridge.mqtt.client.MessageListener {
+    static final class Recorder implements io.github.camelmqttbridge.mqtt.message.MessageListener {
         final List<InboundMessage> messages = new CopyOnWriteArrayList<>();
 
         @Override

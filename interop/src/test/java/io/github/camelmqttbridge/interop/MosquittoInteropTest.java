@@ -1,7 +1,7 @@
 package io.github.camelmqttbridge.interop;
 
 import io.github.camelmqttbridge.interop.InteropBroker.Capabilities;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import io.github.camelmqttbridge.testsupport.MosquittoBroker;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.github.camelmqttbridge.interop;
 
 import io.github.camelmqttbridge.interop.InteropBroker.Capabilities;
 import io.github.camelmqttbridge.interop.InteropBroker.Qos2Publish;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import io.github.camelmqttbridge.testsupport.NatsServer;
 import java.nio.file.Path;
 import java.time.Duration;

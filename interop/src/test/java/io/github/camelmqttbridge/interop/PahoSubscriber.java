@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.interop;
 
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;

@@ -3,7 +3,7 @@ package io.github.camelmqttbridge.interop;
 import io.github.camelmqttbridge.interop.InteropBroker.Capabilities;
 import io.github.camelmqttbridge.interop.InteropBroker.Qos2Publish;
 import io.github.camelmqttbridge.interop.InteropBroker.SubscribeRefusal;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import io.github.camelmqttbridge.testsupport.RabbitMqMqtt;
 import java.nio.file.Path;
 

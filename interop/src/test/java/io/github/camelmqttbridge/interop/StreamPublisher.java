@@ -1,8 +1,8 @@
 package io.github.camelmqttbridge.interop;
 
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

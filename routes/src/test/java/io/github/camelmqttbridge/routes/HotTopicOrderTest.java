@@ -2,6 +2,14 @@ package io.github.camelmqttbridge.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelmqttbridge.component.MqttBridgeConsumer;
+import io.github.camelmqttbridge.kafka.test.EmbeddedKafka;
+import io.github.camelmqttbridge.mqtt.client.MqttClient;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
+import io.github.camelmqttbridge.testsupport.MosquittoBroker;
+import io.netty.util.ResourceLeakDetector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,18 +24,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.github.camelmqttbridge.component.MqttBridgeConsumer;
-import io.github.camelmqttbridge.kafka.test.EmbeddedKafka;
-import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.github.camelmqttbridge.testsupport.MosquittoBroker;
-
-import io.netty.util.ResourceLeakDetector;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,6 +3,9 @@ package io.github.camelmqttbridge.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.camelmqttbridge.kafka.test.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.github.camelmqttbridge.kafka.test.EmbeddedKafka;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -101,8 +98,8 @@ class RoutesOverMosquittoTest {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         // Our own engine as the subscriber: Paho v5 1.2.5's subscribe(String, int) recurses forever.
         io.github.camelmqttbridge.mqtt.client.MqttClient subscriber = new io.github.camelmqttbridge.mqtt.client.MqttClient(
-                io.github.camelmqttbridge.mqtt.client.MqttClientOptions.builder().serverUri(MOSQUITTO).clientId("sub-" + id)
-                        .ackMode(io.github.camelmqttbridge.mqtt.client.AckMode.AUTO).build());
+                io.github.camelmqttbridge.mqtt.options.MqttClientOptions.builder().serverUri(MOSQUITTO).clientId("sub-" + id)
+                        .ackMode(io.github.camelmqttbridge.mqtt.message.AckMode.AUTO).build());
         var subscribed = subscriber.subscribe("devices/" + device + "/commands", 1,
                 message -> received.add(message.topic() + " " + new String(message.payload(), StandardCharsets.UTF_8)));
         subscriber.connect().get(10, TimeUnit.SECONDS);

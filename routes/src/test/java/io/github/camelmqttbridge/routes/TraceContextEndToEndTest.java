@@ -17,13 +17,13 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.camelmqttbridge.component.W3cTraceContext;
 import io.github.camelmqttbridge.kafka.test.EmbeddedKafka;
-import io.github.camelmqttbridge.mqtt.client.AckMode;
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
-import io.github.camelmqttbridge.mqtt.client.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.github.camelmqttbridge.mqtt.client.UserProperty;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.UserProperty;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -105,7 +105,7 @@ class TraceContextEndToEndTest {
         tracer.init(context);
     }
 
-    private MqttClient mqtt(String clientId, io.github.camelmqttbridge.mqtt.client.MqttVersion version) throws Exception {
+    private MqttClient mqtt(String clientId, io.github.camelmqttbridge.mqtt.message.MqttVersion version) throws Exception {
         MqttClient c = new MqttClient(MqttClientOptions.builder().serverUris(MOSQUITTO).clientId(clientId)
                 .version(version).ackMode(AckMode.AUTO).build());
         closeables.add(c);
@@ -115,7 +115,7 @@ class TraceContextEndToEndTest {
 
     private BlockingQueue<InboundMessage> subscribe(String filter) throws Exception {
         BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
-        mqtt("sub-" + UUID.randomUUID().toString().substring(0, 8), io.github.camelmqttbridge.mqtt.client.MqttVersion.V5)
+        mqtt("sub-" + UUID.randomUUID().toString().substring(0, 8), io.github.camelmqttbridge.mqtt.message.MqttVersion.V5)
                 .subscribe(filter, 1, received::add).get(10, TimeUnit.SECONDS);
         return received;
     }
@@ -132,7 +132,7 @@ class TraceContextEndToEndTest {
 
     private void publish(String topic, String payload, List<UserProperty> properties) throws Exception {
         MessageProperties p = MessageProperties.builder().userProperties(properties).build();
-        mqtt("device-" + UUID.randomUUID().toString().substring(0, 8), io.github.camelmqttbridge.mqtt.client.MqttVersion.V5)
+        mqtt("device-" + UUID.randomUUID().toString().substring(0, 8), io.github.camelmqttbridge.mqtt.message.MqttVersion.V5)
                 .publish(new OutboundMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false, p))
                 .get(10, TimeUnit.SECONDS);
     }

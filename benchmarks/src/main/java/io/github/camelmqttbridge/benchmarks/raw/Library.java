@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.benchmarks.raw;
 
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 
 /** The client libraries compared; {@link #OURS} is the baseline of every ratio. */
 enum Library {

@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.component.consumer;
 
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
 
 /**
  * One received message on its way through the route, possibly several times (after failures). Its fields other

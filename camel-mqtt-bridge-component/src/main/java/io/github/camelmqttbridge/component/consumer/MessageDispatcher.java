@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.component.consumer;
 
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;

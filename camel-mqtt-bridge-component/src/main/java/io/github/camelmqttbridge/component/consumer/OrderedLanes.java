@@ -1,7 +1,7 @@
 package io.github.camelmqttbridge.component.consumer;
 
 import io.github.camelmqttbridge.component.consumer.Delivery.State;
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;

@@ -1,8 +1,8 @@
 package io.github.camelmqttbridge.component.consumer;
 
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
-import io.github.camelmqttbridge.mqtt.client.MessageProperties;
-import io.github.camelmqttbridge.mqtt.client.UserProperty;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.UserProperty;
 
 /**
  * What the messages that must stay in order have in common: the MQTT topic (default), one key for everything the

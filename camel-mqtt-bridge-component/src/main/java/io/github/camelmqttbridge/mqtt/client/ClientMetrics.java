@@ -1,35 +1,34 @@
 package io.github.camelmqttbridge.mqtt.client;
 
+import io.github.camelmqttbridge.mqtt.handler.FlowCounters;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters a client keeps for health checks and JMX; safe to read from any thread. */
+/**
+ * Counters a client keeps for health checks and JMX; safe to read from any thread. Read-only: the flows count in
+ * their own {@link FlowCounters} (mutators private to the handler package), the client itself counts reconnects
+ * and remembers the last error (mutators private to this package).
+ */
 public final class ClientMetrics {
-    final LongAdder received = new LongAdder();
-    final LongAdder acknowledged = new LongAdder();
-    final LongAdder duplicatesSuppressed = new LongAdder();
-    final LongAdder overlapCopiesSuppressed = new LongAdder();
-    final LongAdder published = new LongAdder();
-    final LongAdder publishConfirmed = new LongAdder();
-    final LongAdder publishFailed = new LongAdder();
-    final LongAdder reconnects = new LongAdder();
-    final LongAdder receiveMaximumExceeded = new LongAdder();
-    final AtomicReference<String> lastError = new AtomicReference<>();
-    volatile int inboundInflight;
-    volatile int outboundInflight;
-    volatile int pendingPublishes;
+    private final FlowCounters flows;
+    private final LongAdder reconnects = new LongAdder();
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+
+    ClientMetrics(FlowCounters flows) {
+        this.flows = flows;
+    }
 
     public long received() {
-        return received.sum();
+        return flows.received();
     }
 
     public long acknowledged() {
-        return acknowledged.sum();
+        return flows.acknowledged();
     }
 
     /** QoS 2 messages the broker re-sent before PUBREL that were not delivered again. */
     public long duplicatesSuppressed() {
-        return duplicatesSuppressed.sum();
+        return flows.duplicatesSuppressed();
     }
 
     /**
@@ -37,19 +36,19 @@ public final class ClientMetrics {
      * (told apart by subscription identifier): acknowledged without delivery.
      */
     public long overlapCopiesSuppressed() {
-        return overlapCopiesSuppressed.sum();
+        return flows.overlapCopiesSuppressed();
     }
 
     public long published() {
-        return published.sum();
+        return flows.published();
     }
 
     public long publishConfirmed() {
-        return publishConfirmed.sum();
+        return flows.publishConfirmed();
     }
 
     public long publishFailed() {
-        return publishFailed.sum();
+        return flows.publishFailed();
     }
 
     public long reconnects() {
@@ -58,73 +57,31 @@ public final class ClientMetrics {
 
     /** QoS 1/2 messages the broker sent beyond our Receive Maximum (accepted unless flow control is strict). */
     public long receiveMaximumExceeded() {
-        return receiveMaximumExceeded.sum();
-    }
-
-    public void onReceiveMaximumExceeded() {
-        receiveMaximumExceeded.increment();
+        return flows.receiveMaximumExceeded();
     }
 
     /** Inbound messages delivered and not yet acknowledged by the application. */
     public int inboundInflight() {
-        return inboundInflight;
+        return flows.inboundInflight();
     }
 
     public int outboundInflight() {
-        return outboundInflight;
+        return flows.outboundInflight();
     }
 
     public int pendingPublishes() {
-        return pendingPublishes;
+        return flows.pendingPublishes();
     }
 
     public String lastError() {
         return lastError.get();
     }
 
-    // Mutators for the engine's internals (public because they live in another package).
-    public void onReceived() {
-        received.increment();
-    }
-
-    public void onAcknowledged() {
-        acknowledged.increment();
-    }
-
-    public void onDuplicateSuppressed() {
-        duplicatesSuppressed.increment();
-    }
-
-    public void onOverlapCopySuppressed() {
-        overlapCopiesSuppressed.increment();
-    }
-
-    public void onPublished() {
-        published.increment();
-    }
-
-    public void onPublishConfirmed() {
-        publishConfirmed.increment();
-    }
-
-    public void onPublishFailed() {
-        publishFailed.increment();
-    }
-
-    public void onReconnect() {
+    void onReconnect() {
         reconnects.increment();
     }
 
-    public void onError(String message) {
+    void onError(String message) {
         lastError.set(message);
-    }
-
-    public void inboundInflight(int n) {
-        inboundInflight = n;
-    }
-
-    public void outboundInflight(int n, int pending) {
-        outboundInflight = n;
-        pendingPublishes = pending;
     }
 }

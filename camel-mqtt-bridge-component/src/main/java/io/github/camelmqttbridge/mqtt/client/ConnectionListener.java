@@ -1,5 +1,8 @@
 package io.github.camelmqttbridge.mqtt.client;
 
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
+
 /** Learns about the connection's life. Called on the event loop: do not block. */
 public interface ConnectionListener {
 

@@ -1,13 +1,26 @@
 package io.github.camelmqttbridge.mqtt.client;
 
+import io.github.camelmqttbridge.mqtt.error.MqttClientException;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionClosedByBrokerException;
+import io.github.camelmqttbridge.mqtt.error.MqttPublishRefusedException;
 import io.github.camelmqttbridge.mqtt.handler.AuthHandler;
 import io.github.camelmqttbridge.mqtt.handler.ConnectHandler;
 import io.github.camelmqttbridge.mqtt.handler.ConnectionEvents;
+import io.github.camelmqttbridge.mqtt.handler.FlowCounters;
 import io.github.camelmqttbridge.mqtt.handler.InboundPublishFlow;
 import io.github.camelmqttbridge.mqtt.handler.MqttConnection;
 import io.github.camelmqttbridge.mqtt.handler.OutboundPublishFlow;
 import io.github.camelmqttbridge.mqtt.handler.PipelineAssembler;
 import io.github.camelmqttbridge.mqtt.handler.SubscriptionFlow;
+import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.MessageListener;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.PublishResult;
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.github.camelmqttbridge.mqtt.session.PacketIdAllocator;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.github.camelmqttbridge.mqtt.session.StoredPublish;
@@ -62,7 +75,8 @@ public final class MqttClient implements AutoCloseable {
     private final boolean ownGroup;
     private final EventLoop loop;
     private final SessionStore store;
-    private final ClientMetrics metrics = new ClientMetrics();
+    private final FlowCounters counters = new FlowCounters();
+    private final ClientMetrics metrics = new ClientMetrics(counters);
     private final PacketIdAllocator packetIds = new PacketIdAllocator();
     private final SubscriptionFlow subscriptions;
     private final InboundPublishFlow inbound;
@@ -119,7 +133,7 @@ public final class MqttClient implements AutoCloseable {
         this.loop = group.next();
         this.store = options.sessionStore().get();
         this.clientId = options.clientId();
-        this.flows = PipelineAssembler.Flows.create(loop, store, metrics, packetIds, options);
+        this.flows = PipelineAssembler.Flows.create(loop, store, counters, packetIds, options);
         this.subscriptions = flows.subscriptions();
         this.inbound = flows.inbound();
         this.outbound = flows.outbound();

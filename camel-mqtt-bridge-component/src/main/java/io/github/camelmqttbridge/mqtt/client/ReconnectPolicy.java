@@ -1,5 +1,7 @@
 package io.github.camelmqttbridge.mqtt.client;
 
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionRefusedException;
+import io.github.camelmqttbridge.mqtt.error.MqttServerDisconnectException;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;

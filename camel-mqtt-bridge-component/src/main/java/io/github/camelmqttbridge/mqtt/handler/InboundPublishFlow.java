@@ -1,11 +1,10 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.AckMode;
-import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
-import io.github.camelmqttbridge.mqtt.client.MessageProperties;
-import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
-import io.github.camelmqttbridge.mqtt.client.MqttSessionStoreException;
 import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.error.MqttSessionStoreException;
+import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.github.camelmqttbridge.mqtt.topic.InvalidTopicException;
 import io.github.camelmqttbridge.mqtt.topic.TopicNames;
@@ -18,8 +17,8 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -52,7 +51,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
 
     private final EventLoop loop;
     private final SessionStore store;
-    private final ClientMetrics metrics;
+    private final FlowCounters metrics;
     private final SubscriptionFlow subscriptions;
     private final AckMode ackMode;
     private final int receiveMaximum;
@@ -91,7 +90,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
     /** PUBCOMP / repeated PUBREC written during this read, flushed once at its end (event loop only). */
     private boolean flushAtReadComplete;
 
-    public InboundPublishFlow(EventLoop loop, SessionStore store, ClientMetrics metrics, SubscriptionFlow subscriptions,
+    public InboundPublishFlow(EventLoop loop, SessionStore store, FlowCounters metrics, SubscriptionFlow subscriptions,
             AckMode ackMode, int receiveMaximum, int topicAliasMaximum, boolean strictFlowControl) {
         this.loop = loop;
         this.store = store;

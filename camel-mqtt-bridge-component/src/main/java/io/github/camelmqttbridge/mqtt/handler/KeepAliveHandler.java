@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionLostException;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;

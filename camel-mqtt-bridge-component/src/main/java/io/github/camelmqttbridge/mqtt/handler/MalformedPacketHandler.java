@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -37,6 +37,6 @@ public final class MalformedPacketHandler extends ChannelInboundHandlerAdapter {
 
     private static boolean isV5(ChannelHandlerContext ctx) {
         return ctx.channel().hasAttr(ConnectHandler.VERSION) && ctx.channel().attr(ConnectHandler.VERSION).get()
-                == io.github.camelmqttbridge.mqtt.client.MqttVersion.V5;
+                == io.github.camelmqttbridge.mqtt.message.MqttVersion.V5;
     }
 }

@@ -1,9 +1,9 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.ConnectResult;
-import io.github.camelmqttbridge.mqtt.client.MqttClientException;
-import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
+import io.github.camelmqttbridge.mqtt.error.MqttClientException;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;

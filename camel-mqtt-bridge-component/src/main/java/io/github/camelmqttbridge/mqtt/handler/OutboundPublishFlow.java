@@ -1,12 +1,11 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
-import io.github.camelmqttbridge.mqtt.client.MqttClientException;
-import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
-import io.github.camelmqttbridge.mqtt.client.MqttPublishRefusedException;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.github.camelmqttbridge.mqtt.client.PublishResult;
 import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
+import io.github.camelmqttbridge.mqtt.error.MqttClientException;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.error.MqttPublishRefusedException;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.PublishResult;
 import io.github.camelmqttbridge.mqtt.reason.PacketKind;
 import io.github.camelmqttbridge.mqtt.reason.ReasonCode;
 import io.github.camelmqttbridge.mqtt.session.PacketIdAllocator;
@@ -20,8 +19,8 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
@@ -98,7 +97,7 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
 
     private final PacketIdAllocator packetIds;
     private final SessionStore store;
-    private final ClientMetrics metrics;
+    private final FlowCounters metrics;
     private final int maxInflight;
     private final int maxPending;
     private final boolean useTopicAliases;
@@ -117,7 +116,7 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     private boolean batching;
     private boolean flushNeeded;
 
-    public OutboundPublishFlow(PacketIdAllocator packetIds, SessionStore store, ClientMetrics metrics, int maxInflight,
+    public OutboundPublishFlow(PacketIdAllocator packetIds, SessionStore store, FlowCounters metrics, int maxInflight,
             int maxPending, boolean useTopicAliases) {
         this.packetIds = packetIds;
         this.store = store;

@@ -1,10 +1,9 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
-import io.github.camelmqttbridge.mqtt.client.ConnectResult;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
 import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.github.camelmqttbridge.mqtt.session.PacketIdAllocator;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.netty.channel.Channel;
@@ -13,8 +12,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 
 /**
  * Builds the per-connection MQTT pipeline and turns an accepted CONNACK into a live connection. Shared by
@@ -28,7 +27,7 @@ public final class PipelineAssembler {
             SessionStore store) {
 
         /** The flows of one client, wired to each other, configured from {@code options}. */
-        public static Flows create(EventLoop loop, SessionStore store, ClientMetrics metrics, PacketIdAllocator packetIds,
+        public static Flows create(EventLoop loop, SessionStore store, FlowCounters metrics, PacketIdAllocator packetIds,
                 MqttClientOptions options) {
             SubscriptionFlow subscriptions = new SubscriptionFlow(packetIds, store);
             InboundPublishFlow inbound = new InboundPublishFlow(loop, store, metrics, subscriptions, options.ackMode(),

@@ -1,9 +1,9 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.MqttConnectionClosedByBrokerException;
-import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
-import io.github.camelmqttbridge.mqtt.client.MqttServerDisconnectException;
 import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionClosedByBrokerException;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.error.MqttServerDisconnectException;
 import io.github.camelmqttbridge.mqtt.reason.PacketKind;
 import io.github.camelmqttbridge.mqtt.reason.ReasonCode;
 import io.netty.channel.ChannelHandlerContext;

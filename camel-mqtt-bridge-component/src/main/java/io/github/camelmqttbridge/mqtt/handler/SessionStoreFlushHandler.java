@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.MqttSessionStoreException;
+import io.github.camelmqttbridge.mqtt.error.MqttSessionStoreException;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;

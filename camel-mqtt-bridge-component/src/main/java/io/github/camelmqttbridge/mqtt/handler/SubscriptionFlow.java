@@ -1,11 +1,11 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.MessageListener;
-import io.github.camelmqttbridge.mqtt.client.MqttClientException;
-import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
-import io.github.camelmqttbridge.mqtt.client.MqttSubscribeRefusedException;
-import io.github.camelmqttbridge.mqtt.client.SubscribeResult;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.error.MqttClientException;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.error.MqttSubscribeRefusedException;
+import io.github.camelmqttbridge.mqtt.message.MessageListener;
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
 import io.github.camelmqttbridge.mqtt.reason.PacketKind;
 import io.github.camelmqttbridge.mqtt.reason.ReasonCode;
 import io.github.camelmqttbridge.mqtt.session.PacketIdAllocator;
@@ -17,8 +17,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;

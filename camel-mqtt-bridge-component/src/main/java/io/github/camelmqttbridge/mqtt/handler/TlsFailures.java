@@ -1,7 +1,7 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
-import io.github.camelmqttbridge.mqtt.client.MqttClientException;
-import io.github.camelmqttbridge.mqtt.client.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.error.MqttClientException;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionLostException;
 import io.netty.handler.codec.DecoderException;
 import java.security.cert.CertificateException;
 import javax.net.ssl.SSLException;

@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.mqtt.transport;
 
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 

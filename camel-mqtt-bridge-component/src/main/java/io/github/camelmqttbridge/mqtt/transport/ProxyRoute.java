@@ -1,7 +1,7 @@
 package io.github.camelmqttbridge.mqtt.transport;
 
-import io.github.camelmqttbridge.mqtt.client.MqttConnectionLostException;
-import io.github.camelmqttbridge.mqtt.client.ProxyOptions;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.options.ProxyOptions;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.proxy.Socks5ProxyHandler;

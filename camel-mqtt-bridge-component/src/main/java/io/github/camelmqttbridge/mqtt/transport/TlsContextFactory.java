@@ -1,7 +1,7 @@
 package io.github.camelmqttbridge.mqtt.transport;
 
-import io.github.camelmqttbridge.mqtt.client.MqttClientException;
-import io.github.camelmqttbridge.mqtt.client.TlsOptions;
+import io.github.camelmqttbridge.mqtt.error.MqttClientException;
+import io.github.camelmqttbridge.mqtt.options.TlsOptions;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;

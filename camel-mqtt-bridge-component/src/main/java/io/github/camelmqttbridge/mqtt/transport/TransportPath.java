@@ -1,7 +1,7 @@
 package io.github.camelmqttbridge.mqtt.transport;
 
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;

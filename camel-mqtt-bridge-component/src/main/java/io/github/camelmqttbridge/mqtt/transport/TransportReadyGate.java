@@ -1,8 +1,8 @@
 package io.github.camelmqttbridge.mqtt.transport;
 
-import io.github.camelmqttbridge.mqtt.client.MqttClientException;
-import io.github.camelmqttbridge.mqtt.client.MqttTransportException;
-import io.github.camelmqttbridge.mqtt.client.MqttTransportException.Failure;
+import io.github.camelmqttbridge.mqtt.error.MqttClientException;
+import io.github.camelmqttbridge.mqtt.error.MqttTransportException.Failure;
+import io.github.camelmqttbridge.mqtt.error.MqttTransportException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponse;

@@ -1,6 +1,6 @@
 package io.github.camelmqttbridge.mqtt.transport;
 
-import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;

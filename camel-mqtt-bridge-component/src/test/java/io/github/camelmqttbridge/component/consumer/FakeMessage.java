@@ -1,7 +1,7 @@
 package io.github.camelmqttbridge.component.consumer;
 
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
-import io.github.camelmqttbridge.mqtt.client.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 

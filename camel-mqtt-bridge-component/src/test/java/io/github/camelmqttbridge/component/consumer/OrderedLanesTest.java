@@ -208,7 +208,7 @@ class OrderedLanesTest {
     @Test
     void orderingKeyFromAUserPropertyGroupsAcrossTopics() {
         OrderingKey key = OrderingKey.parse("userProperty:device");
-        var withDevice = io.github.camelmqttbridge.mqtt.client.MessageProperties.builder().userProperty("device", "d7").build();
+        var withDevice = io.github.camelmqttbridge.mqtt.message.MessageProperties.builder().userProperty("device", "d7").build();
         Object k1 = key.of(new FakeMessage("t/1", "x", withDevice));
         Object k2 = key.of(new FakeMessage("t/2", "y", withDevice));
         Object k3 = key.of(new FakeMessage("d7", "z"));

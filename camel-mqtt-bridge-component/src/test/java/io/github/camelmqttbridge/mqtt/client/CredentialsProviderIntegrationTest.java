@@ -9,7 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.camelmqttbridge.mqtt.auth.MqttCredentials;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionRefusedException;
 import io.github.camelmqttbridge.mqtt.fuzz.LogCapture;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
 import io.github.camelmqttbridge.testsupport.MosquittoBroker;
 import io.github.camelmqttbridge.testsupport.TcpProxy;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import io.github.camelmqttbridge.mqtt.error.MqttServerDisconnectException;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
+import io.github.camelmqttbridge.mqtt.message.UserProperty;
 import io.github.camelmqttbridge.testsupport.FreePorts;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;

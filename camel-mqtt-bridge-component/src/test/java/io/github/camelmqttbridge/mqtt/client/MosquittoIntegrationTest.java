@@ -11,6 +11,17 @@ import static io.github.camelmqttbridge.mqtt.client.ItSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.PublishResult;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
+import io.github.camelmqttbridge.mqtt.message.UserProperty;
+import io.github.camelmqttbridge.mqtt.message.Will;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.github.camelmqttbridge.testsupport.TcpProxy;
 import java.util.ArrayList;
 import java.util.List;

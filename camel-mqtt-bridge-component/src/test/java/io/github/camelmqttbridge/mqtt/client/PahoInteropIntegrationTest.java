@@ -11,6 +11,11 @@ import static io.github.camelmqttbridge.mqtt.client.ItSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -105,8 +110,8 @@ class PahoInteropIntegrationTest {
             assertThat(text(m)).isEqualTo("paho " + i);
             assertThat(m.qos()).isEqualTo(qos);
             assertThat(m.properties().userProperties()).containsExactly(
-                    new io.github.camelmqttbridge.mqtt.client.UserProperty("n", Integer.toString(i)),
-                    new io.github.camelmqttbridge.mqtt.client.UserProperty("n", "again"));
+                    new io.github.camelmqttbridge.mqtt.message.UserProperty("n", Integer.toString(i)),
+                    new io.github.camelmqttbridge.mqtt.message.UserProperty("n", "again"));
             assertThat(m.properties().contentType()).isEqualTo("text/plain");
             assertThat(m.properties().responseTopic()).isEqualTo(topic + "/reply");
             assertThat(m.properties().correlationData()).containsExactly(i);

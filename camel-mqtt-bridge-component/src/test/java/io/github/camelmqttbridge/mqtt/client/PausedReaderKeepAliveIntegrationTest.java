@@ -8,6 +8,8 @@ import static io.github.camelmqttbridge.mqtt.client.ItSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
 import io.github.camelmqttbridge.testsupport.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,6 +7,12 @@ import static io.github.camelmqttbridge.mqtt.client.ItSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.camelmqttbridge.mqtt.error.MqttSubscribeRefusedException;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.PublishResult;
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,10 @@ import static io.github.camelmqttbridge.mqtt.client.ItSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
 import io.github.camelmqttbridge.testsupport.RabbitMqWebMqtt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.camelmqttbridge.mqtt.client.ReconnectPolicy.Decision;
 import io.github.camelmqttbridge.mqtt.client.ReconnectPolicy.Reason;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionClosedByBrokerException;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionRefusedException;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.error.MqttServerDisconnectException;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import static io.github.camelmqttbridge.mqtt.client.ItSupport.uniqueClientId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -3,6 +3,9 @@ package io.github.camelmqttbridge.mqtt.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;

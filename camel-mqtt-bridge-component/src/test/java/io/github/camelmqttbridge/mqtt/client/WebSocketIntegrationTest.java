@@ -8,8 +8,14 @@ import static io.github.camelmqttbridge.mqtt.client.ItSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.camelmqttbridge.testsupport.MosquittoBroker;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
+import io.github.camelmqttbridge.mqtt.options.TlsOptions;
 import io.github.camelmqttbridge.testsupport.MosquittoBroker.ServerCertificate;
+import io.github.camelmqttbridge.testsupport.MosquittoBroker;
 import io.github.camelmqttbridge.testsupport.TestCertificates;
 import java.time.Duration;
 import java.util.ArrayList;

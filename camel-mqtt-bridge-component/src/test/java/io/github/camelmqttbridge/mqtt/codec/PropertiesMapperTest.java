@@ -2,10 +2,10 @@ package io.github.camelmqttbridge.mqtt.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.camelmqttbridge.mqtt.client.MessageProperties;
-import io.github.camelmqttbridge.mqtt.client.UserProperty;
-import io.netty.handler.codec.mqtt.MqttProperties;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.UserProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
-import io.github.camelmqttbridge.mqtt.client.Will;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
+import io.github.camelmqttbridge.mqtt.message.Will;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.github.camelmqttbridge.mqtt.topic.InvalidTopicException;
 import java.time.Duration;
 import java.util.List;

@@ -5,17 +5,17 @@ import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.options;
 import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.props;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.camelmqttbridge.mqtt.client.MessageProperties;
-import io.github.camelmqttbridge.mqtt.client.MqttConnectionLostException;
-import io.github.camelmqttbridge.mqtt.client.MqttConnectionRefusedException;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.Will;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionRefusedException;
+import io.github.camelmqttbridge.mqtt.message.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.Will;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -249,7 +249,7 @@ class ConnectHandlerTest {
             h.inbound(MqttMessageBuilders.disconnect().reasonCode((byte) 0x8B).properties(p).build());
             assertThat(h.channel.isOpen()).isFalse();
             assertThat(h.connectionsClosed).singleElement().isInstanceOf(
-                    io.github.camelmqttbridge.mqtt.client.MqttServerDisconnectException.class)
+                    io.github.camelmqttbridge.mqtt.error.MqttServerDisconnectException.class)
                     .extracting(Throwable::getMessage).asString().contains("(0x8B)").contains("maintenance");
             Object nothing = h.out();
             assertThat(nothing).as("no DISCONNECT answer to the broker's DISCONNECT").isNull();

@@ -2,15 +2,14 @@ package io.github.camelmqttbridge.mqtt.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
-import io.github.camelmqttbridge.mqtt.client.ConnectResult;
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.github.camelmqttbridge.mqtt.client.PublishResult;
-import io.github.camelmqttbridge.mqtt.client.SubscribeResult;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.PublishResult;
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.github.camelmqttbridge.mqtt.session.MemorySessionStore;
 import io.github.camelmqttbridge.mqtt.session.PacketIdAllocator;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
@@ -53,7 +52,7 @@ final class EngineHarness implements ConnectionEvents, AutoCloseable {
     final MqttClientOptions options;
     final SessionStore store;
     final PacketIdAllocator packetIds = new PacketIdAllocator();
-    final ClientMetrics metrics = new ClientMetrics();
+    final FlowCounters metrics = new FlowCounters();
     final SubscriptionFlow subscriptions;
     final InboundPublishFlow inbound;
     final OutboundPublishFlow outbound;

@@ -5,8 +5,8 @@ import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.packetId;
 import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.publishPacket;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import java.util.List;

@@ -6,11 +6,11 @@ import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.publishPacket
 import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.camelmqttbridge.mqtt.client.AckMode;
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
-import io.github.camelmqttbridge.mqtt.client.MqttSessionStoreException;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.error.MqttSessionStoreException;
+import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
 import io.github.camelmqttbridge.mqtt.session.MemorySessionStore;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.github.camelmqttbridge.mqtt.session.StoredPublish;
@@ -18,8 +18,8 @@ import io.github.camelmqttbridge.mqtt.session.StoredSession;
 import io.github.camelmqttbridge.mqtt.session.StoredSubscription;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,20 +1,19 @@
 package io.github.camelmqttbridge.mqtt.handler;
 
 import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.options;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.packetId;
 import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.publishPacket;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.camelmqttbridge.mqtt.client.MqttConnectionLostException;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.error.MqttConnectionLostException;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import org.junit.jupiter.api.Test;
 

@@ -5,10 +5,10 @@ import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.encode;
 import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.camelmqttbridge.mqtt.client.InboundMessage;
-import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
-import io.github.camelmqttbridge.mqtt.client.UserProperty;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.message.InboundMessage;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
+import io.github.camelmqttbridge.mqtt.message.UserProperty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -16,8 +16,8 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -98,7 +98,7 @@ class MalformedInputTest {
 
     @Test
     void packetLargerThanOurMaximumPacketSizeIs0x95() {
-        try (EngineHarness h = connected(new EngineHarness(options(io.github.camelmqttbridge.mqtt.client.MqttVersion.V5)
+        try (EngineHarness h = connected(new EngineHarness(options(io.github.camelmqttbridge.mqtt.message.MqttVersion.V5)
                 .maximumPacketSize(64).build()))) {
             h.subscribe(Subscription.of("#", 0));
             written(h).forEach(ReferenceCountUtil::release);

@@ -2,9 +2,9 @@ package io.github.camelmqttbridge.mqtt.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.camelmqttbridge.mqtt.client.MqttSessionStoreException;
-import io.github.camelmqttbridge.mqtt.client.MqttVersion;
-import io.github.camelmqttbridge.mqtt.client.PublishResult;
+import io.github.camelmqttbridge.mqtt.error.MqttSessionStoreException;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.PublishResult;
 import io.github.camelmqttbridge.mqtt.session.StoredPublish;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;

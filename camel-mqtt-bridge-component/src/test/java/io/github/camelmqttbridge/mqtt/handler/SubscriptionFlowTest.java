@@ -3,10 +3,10 @@ package io.github.camelmqttbridge.mqtt.handler;
 import static io.github.camelmqttbridge.mqtt.handler.EngineHarness.packetId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.camelmqttbridge.mqtt.client.MqttProtocolException;
-import io.github.camelmqttbridge.mqtt.client.MqttSubscribeRefusedException;
-import io.github.camelmqttbridge.mqtt.client.SubscribeResult;
-import io.github.camelmqttbridge.mqtt.client.Subscription;
+import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
+import io.github.camelmqttbridge.mqtt.error.MqttSubscribeRefusedException;
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
+import io.github.camelmqttbridge.mqtt.message.Subscription;
 import io.github.camelmqttbridge.mqtt.session.StoredSubscription;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;

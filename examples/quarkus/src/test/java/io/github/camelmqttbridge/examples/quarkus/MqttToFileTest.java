@@ -1,5 +1,15 @@
 package io.github.camelmqttbridge.examples.quarkus;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.camelmqttbridge.mqtt.client.MqttClient;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,23 +20,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckRepository;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** JVM mode: the YAML route bridges one message from Mosquitto (127.0.0.1:1883) to a file. */
 @QuarkusTest

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.camelmqttbridge.component.MqttBridgeComponent;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
-import io.github.camelmqttbridge.mqtt.client.MqttClientOptions;
-import io.github.camelmqttbridge.mqtt.client.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
+import io.github.camelmqttbridge.mqtt.options.MqttClientOptions;
 import io.github.camelmqttbridge.testsupport.MosquittoBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

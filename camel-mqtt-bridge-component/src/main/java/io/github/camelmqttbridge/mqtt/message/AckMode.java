@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.message;
 
 /** When the engine acknowledges an inbound QoS 1/2 message to the broker. */
 public enum AckMode {

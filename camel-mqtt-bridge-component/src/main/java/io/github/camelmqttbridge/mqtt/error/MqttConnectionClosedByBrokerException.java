@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
 /**
  * The broker ended an accepted connection without a DISCONNECT: the socket was closed (or reset) from its side,

@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
 /** The connection ended without a DISCONNECT from either side (socket closed, keep-alive timed out...). */
 public class MqttConnectionLostException extends MqttClientException {

@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
 /** The broker broke the protocol (malformed packet, unknown packet id, oversized packet...). */
 public class MqttProtocolException extends MqttClientException {

@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
 /**
  * The way to the broker failed before MQTT started: the proxy refused (or wanted other credentials), or the

@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
 /** The broker sent DISCONNECT (MQTT 5) with a reason code and, maybe, a reason string. */
 public class MqttServerDisconnectException extends MqttClientException {

@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.message;
 
 /**
  * What completed an outbound PUBLISH: PUBACK (QoS 1), PUBCOMP (QoS 2) or the write itself (QoS 0).

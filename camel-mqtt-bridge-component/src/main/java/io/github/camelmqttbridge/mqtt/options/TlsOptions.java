@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.options;
 
 import java.nio.file.Path;
 import java.util.List;

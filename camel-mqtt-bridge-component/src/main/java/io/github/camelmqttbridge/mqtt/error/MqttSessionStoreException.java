@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
 /**
  * The session store could not record (or forget) what the next packet depends on, so the engine closed the

@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.message;
 
 /**
  * A successful CONNACK and what the broker told us in it.

@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
 /** Base of every error the engine reports. Messages say what happened in words, with codes in brackets. */
 public class MqttClientException extends RuntimeException {

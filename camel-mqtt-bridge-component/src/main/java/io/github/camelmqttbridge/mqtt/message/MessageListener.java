@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.message;
 
 /**
  * Receives inbound messages. Called on the client's event loop: it must not block. Hand slow work to

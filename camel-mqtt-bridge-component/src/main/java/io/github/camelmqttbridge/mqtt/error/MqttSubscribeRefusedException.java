@@ -1,5 +1,6 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
+import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
 import java.util.stream.Collectors;
 
 /** At least one filter of a SUBSCRIBE was refused; {@link #result()} says which and why. */

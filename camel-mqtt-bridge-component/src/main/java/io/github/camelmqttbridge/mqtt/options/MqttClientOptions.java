@@ -1,7 +1,11 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.options;
 
 import io.github.camelmqttbridge.mqtt.auth.CredentialsProvider;
 import io.github.camelmqttbridge.mqtt.auth.EnhancedAuthenticator;
+import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
+import io.github.camelmqttbridge.mqtt.message.UserProperty;
+import io.github.camelmqttbridge.mqtt.message.Will;
 import io.github.camelmqttbridge.mqtt.session.MemorySessionStore;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.netty.channel.EventLoopGroup;
@@ -246,7 +250,7 @@ public final class MqttClientOptions {
         return credentialsProvider;
     }
 
-    /** MQTT 5 enhanced authentication at connect and on {@link MqttClient#reauthenticate()}; or null. */
+    /** MQTT 5 enhanced authentication at connect and on {@code MqttClient.reauthenticate()}; or null. */
     public EnhancedAuthenticator enhancedAuthenticator() {
         return enhancedAuthenticator;
     }

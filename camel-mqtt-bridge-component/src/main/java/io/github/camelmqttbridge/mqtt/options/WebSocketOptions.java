@@ -1,5 +1,6 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.options;
 
+import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

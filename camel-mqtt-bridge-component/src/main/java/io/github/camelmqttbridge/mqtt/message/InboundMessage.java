@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.message;
 
 /**
  * A message the broker delivered. For QoS 1 and 2 the broker gets PUBACK / PUBREC only after

@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
 /** The broker answered a PUBLISH with a reason code of 0x80 or above (MQTT 5). */
 public class MqttPublishRefusedException extends MqttClientException {

@@ -1,4 +1,4 @@
-package io.github.camelmqttbridge.mqtt.client;
+package io.github.camelmqttbridge.mqtt.error;
 
 /** The broker answered CONNECT with a refusal (3.1.1 return code or MQTT 5 reason code). */
 public class MqttConnectionRefusedException extends MqttClientException {
