@@ -13,9 +13,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -91,10 +95,53 @@ class ObserveEndpointsTest {
                 broker.restart();
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(base + "/health/ready")
                         .statusCode()).isEqualTo(200));
-                assertThat(value(get(base + "/metrics").body(), "mqtt_bridge_consumer_reconnects_total",
+                String after = get(base + "/metrics").body();
+                assertThat(value(after, "mqtt_bridge_consumer_reconnects_total",
                         "reason=\"transient\",route=\"observe-relay\"")).isGreaterThanOrEqualTo(1);
+
+                // the Grafana dashboard queries only what is exported, and every exported mqtt-bridge family
+                assertDashboardMatches(after);
             }
         }
+    }
+
+    /** examples/grafana/mqtt-bridge-dashboard.json, from this module's folder (examples/bridge). */
+    static final Path DASHBOARD = Path.of("..", "grafana", "mqtt-bridge-dashboard.json");
+
+    private static void assertDashboardMatches(String exposition) throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+        Set<String> queried = new TreeSet<>();
+        collectMetricNames(dashboard, queried);
+        assertThat(dashboard.path("panels").size()).isGreaterThan(5);
+        Set<String> exported = new TreeSet<>();
+        for (String line : exposition.split("\n")) {
+            Matcher m = SAMPLE.matcher(line);
+            if (m.find() && m.group(1).startsWith("mqtt_bridge_")) {
+                exported.add(m.group(1));
+            }
+        }
+        assertThat(exported).as("the component's samples in /observe/metrics").contains(
+                "mqtt_bridge_consumer_received_total", "mqtt_bridge_producer_publish_latency_seconds_bucket");
+        assertThat(queried).as("metrics " + DASHBOARD + " queries that /observe/metrics does not export")
+                .isSubsetOf(exported);
+        Set<String> families = new TreeSet<>();
+        exported.forEach(n -> families.add(n.replaceAll("(_seconds)?(_total|_bucket|_count|_sum|_max)$", "")));
+        Set<String> queriedFamilies = new TreeSet<>();
+        queried.forEach(n -> queriedFamilies.add(n.replaceAll("(_seconds)?(_total|_bucket|_count|_sum|_max)$", "")));
+        assertThat(queriedFamilies).as("every exported mqtt-bridge meter has a panel").containsAll(families);
+    }
+
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]");
+    private static final Pattern METRIC_IN_QUERY = Pattern.compile("\\bmqtt_bridge_[a-z0-9_]+");
+
+    private static void collectMetricNames(JsonNode node, Set<String> names) {
+        if (node.isTextual()) {
+            Matcher m = METRIC_IN_QUERY.matcher(node.asText());
+            while (m.find()) {
+                names.add(m.group());
+            }
+        }
+        node.forEach(child -> collectMetricNames(child, names));
     }
 
     private HttpResponse<String> get(String url) throws Exception {
