@@ -33,7 +33,8 @@ public final class BridgeMain {
               --status-interval <seconds>        seconds between status lines (default 10, 0 = none)
               --shutdown-timeout <seconds>       on Ctrl-C, how long in-flight messages get to finish (default 30)
               --management-port <port>           HTTP port of /observe/health and /observe/metrics (Prometheus);
-                                                 default 9876, 0 = none (same as camel.management.port=<port>)
+                                                 default 9876 (a free one when taken), 0 = none
+                                                 (same as camel.management.port=<port>)
               --tail-kafka <topic|regex>         print the records of a Kafka topic from the beginning until Ctrl-C,
                                                  and start no bridge (kafka.brokers; default: the embedded Kafka of
                                                  the last run with the same state folder, else 127.0.0.1:9092)

@@ -108,8 +108,12 @@ public final class BridgeRunner implements AutoCloseable {
             main.setPropertyPlaceholderLocations(locations);
             // camel-observability-services turns the management server on; its port is ours to choose (camel-main's
             // default, 8080, is every web application's); 0 switches it off here
-            main.addInitialProperty(MANAGEMENT_PORT, Integer.toString(DEFAULT_MANAGEMENT_PORT));
-            if ("0".equals(managementPort(options, user))) {
+            String chosenPort = managementPort(options, user);
+            if (chosenPort == null) {
+                // the default port, or a free one when it is taken (another runner, another application)
+                int port = Ports.free(DEFAULT_MANAGEMENT_PORT) ? DEFAULT_MANAGEMENT_PORT : Ports.anyFree();
+                main.addInitialProperty(MANAGEMENT_PORT, Integer.toString(port));
+            } else if ("0".equals(chosenPort.trim())) {
                 main.addOverrideProperty("camel.management.enabled", "false");
             }
             options.overrides().forEach(main::addOverrideProperty);

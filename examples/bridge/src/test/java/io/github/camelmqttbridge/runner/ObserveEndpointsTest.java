@@ -105,6 +105,16 @@ class ObserveEndpointsTest {
         }
     }
 
+    @Test
+    void theManagementPortIsAnOption() {
+        assertThat(BridgeMain.BridgeOptions.parse(new String[] {"--management-port", "9123"}).overrides())
+                .containsEntry("camel.management.port", "9123");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                () -> BridgeMain.BridgeOptions.parse(new String[] {"--management-port", "http"})))
+                .hasMessageContaining("--management-port http: not a port number");
+        assertThat(BridgeMain.USAGE).contains("--management-port <port>");
+    }
+
     /** examples/grafana/mqtt-bridge-dashboard.json, from this module's folder (examples/bridge). */
     static final Path DASHBOARD = Path.of("..", "grafana", "mqtt-bridge-dashboard.json");
 
