@@ -5,21 +5,27 @@ import io.github.camelmqttbridge.component.consumer.MessageDispatcher;
 import io.github.camelmqttbridge.component.consumer.OrderingKey;
 import io.github.camelmqttbridge.component.consumer.RedeliveryPolicy;
 import io.github.camelmqttbridge.component.health.MqttBridgeClientHealthCheck;
+import io.github.camelmqttbridge.component.metrics.ClientMeters;
+import io.github.camelmqttbridge.component.metrics.MqttBridgeMetrics;
+import io.github.camelmqttbridge.component.metrics.ReconnectReasons;
 import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
 import io.github.camelmqttbridge.mqtt.client.ConnectionListener;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
 import io.github.camelmqttbridge.mqtt.error.MqttSubscribeRefusedException;
 import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
 import io.github.camelmqttbridge.mqtt.message.InboundMessage;
 import io.github.camelmqttbridge.mqtt.message.SubscribeResult;
 import io.github.camelmqttbridge.mqtt.message.Subscription;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToLongFunction;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -46,6 +52,14 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
     private volatile TraceContextPolicy traceContext = TraceContextPolicy.INACTIVE;
     private ExecutorService workers;
     private ScheduledExecutorService redeliveries;
+    private volatile ClientMeters meters = ClientMeters.NONE;
+    private final LongAdder deadLettered = new LongAdder();
+    /** Connected with every filter subscribed (readiness); see {@link #isSubscribed()}. */
+    private volatile boolean subscribed;
+    /** Event loop only: filters re-subscribed after a session loss whose SUBACK has not come yet. */
+    private final java.util.Set<String> awaitingResubscribe = new HashSet<>();
+    /** Event loop only: why the last connection ended (the reconnect counter's reason). */
+    private String lostReason;
 
     public MqttBridgeConsumer(MqttBridgeEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -68,7 +82,7 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
         settings(); // a wrong ordering option fails the route here, before anything connects
         if (getEndpoint().getComponent().isHealthCheckConsumerEnabled()) {
             setHealthCheck(new MqttBridgeClientHealthCheck("consumer:mqtt-bridge-" + getRouteId(), () -> client,
-                    () -> problem));
+                    () -> problem, this::isSubscribed));
         }
     }
 
@@ -103,8 +117,41 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
                 (task, delayNanos) -> timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS), System::nanoTime,
                 this::callRoute, endpoint.getTopics());
         problem = null;
+        subscribed = false;
         MqttClient c = new MqttClient(endpoint.clientOptions(clientId, ackMode, window));
+        ClientMeters m = MqttBridgeMetrics.forConsumer(this, clientId);
+        meters = m;
+        c.messageTimings(m);
         c.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                subscribed = false;
+                lostReason = ReconnectReasons.of(cause);
+            }
+
+            @Override
+            public void connected(ConnectResult result, boolean reconnect) {
+                if (!reconnect) {
+                    return; // the first SUBACK is awaited in doStart
+                }
+                m.reconnected(lostReason != null ? lostReason : ReconnectReasons.ALL.get(0));
+                lostReason = null;
+                awaitingResubscribe.clear();
+                if (result.sessionPresent()) {
+                    subscribed = true; // the broker kept our subscriptions
+                } else {
+                    awaitingResubscribe.addAll(filters); // the engine subscribes again: ready on its SUBACK
+                }
+            }
+
+            @Override
+            public void resubscribed(SubscribeResult result) {
+                result.filters().forEach(f -> awaitingResubscribe.remove(f.topicFilter()));
+                if (awaitingResubscribe.isEmpty() && c.isConnected()) {
+                    subscribed = true;
+                }
+            }
+
             @Override
             public void subscriptionRefused(SubscribeResult result) {
                 problem = "Consumer of mqtt-bridge:" + endpoint.getTopics() + " receives nothing on the refused filter(s):"
@@ -142,12 +189,15 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
                 Thread.currentThread().interrupt();
             }
             closeQuietly(c);
+            m.close();
+            meters = ClientMeters.NONE;
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             String why = e instanceof TimeoutException ? "no answer within " + timeoutMillis + " ms" : cause.getMessage();
             throw new MqttBridgeException("Consumer of mqtt-bridge:" + endpoint.getTopics() + " (client " + clientId + " at "
                     + config.getBrokerUrl() + ") could not subscribe to " + filters + ": " + why, cause);
         }
         client = c;
+        subscribed = c.isConnected();
         for (String risk : DeliveryRisks.ofConsumer(config, DeliveryRisks.hasDeadLetterChannel(getRoute()))) {
             LOG.warn("Consumer of mqtt-bridge:{} can lose or duplicate messages: {}", endpoint.getTopics(), risk);
         }
@@ -206,6 +256,9 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
             closeQuietly(c);
         }
         client = null;
+        subscribed = false;
+        meters.close();
+        meters = ClientMeters.NONE;
         super.doStop();
     }
 
@@ -252,8 +305,12 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
 
     private void done(MessageDispatcher d, Delivery delivery, Exchange exchange) {
         Throwable error = exchange.getException();
+        boolean failed = error != null || exchange.isRollbackOnly();
+        if (!failed && exchange.getExchangeExtension().isFailureHandled()) {
+            deadLettered.increment(); // the route's error handler took the failure (dead letter channel, handled)
+        }
         try {
-            d.finished(delivery, error, error != null || exchange.isRollbackOnly());
+            d.finished(delivery, error, failed);
         } finally {
             releaseExchange(exchange, false);
         }
@@ -301,6 +358,27 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
     @ManagedAttribute(description = "Redeliveries of failed messages to the route")
     public long getRedelivered() {
         return dispatcherCount(MessageDispatcher::redelivered);
+    }
+
+    @ManagedAttribute(description = "Exchanges that failed and were handled by the route's error handler (dead letter"
+            + " channel, onException handled), then acknowledged")
+    public long getDeadLettered() {
+        return deadLettered.sum();
+    }
+
+    @ManagedAttribute(description = "QoS 1/2 messages the broker sent beyond our Receive Maximum")
+    public long getReceiveMaximumExceeded() {
+        return metric(ClientMetrics::receiveMaximumExceeded);
+    }
+
+    /**
+     * Connected, and every topic filter subscribed: after the start's SUBACK, and again after a reconnect once the
+     * broker resumed the session or granted the re-subscription. What readiness reports.
+     */
+    @ManagedAttribute(description = "Connected with every topic filter subscribed")
+    public boolean isSubscribed() {
+        MqttClient c = client;
+        return subscribed && c != null && c.isConnected();
     }
 
     @ManagedAttribute(description = "QoS 2 duplicates the broker re-sent that were not delivered again")

@@ -1,9 +1,14 @@
 package io.github.camelmqttbridge.component;
 
 import io.github.camelmqttbridge.component.health.MqttBridgeClientHealthCheck;
+import io.github.camelmqttbridge.component.metrics.ClientMeters;
+import io.github.camelmqttbridge.component.metrics.MqttBridgeMetrics;
+import io.github.camelmqttbridge.component.metrics.ReconnectReasons;
 import io.github.camelmqttbridge.mqtt.client.ClientMetrics;
+import io.github.camelmqttbridge.mqtt.client.ConnectionListener;
 import io.github.camelmqttbridge.mqtt.client.MqttClient;
 import io.github.camelmqttbridge.mqtt.message.AckMode;
+import io.github.camelmqttbridge.mqtt.message.ConnectResult;
 import io.github.camelmqttbridge.mqtt.message.InboundMessage;
 import io.github.camelmqttbridge.mqtt.message.MessageProperties;
 import io.github.camelmqttbridge.mqtt.message.MqttVersion;
@@ -61,6 +66,7 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
     private String replyTopic;
     private HealthCheck healthCheck;
     private WritableHealthCheckRepository healthRepository;
+    private volatile ClientMeters meters = ClientMeters.NONE;
 
     public MqttBridgeProducer(MqttBridgeEndpoint endpoint) {
         super(endpoint);
@@ -93,6 +99,25 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
                 name + "-timeouts");
         int window = Math.max(1, Math.min(config.getReceiveMaximum(), config.getMaxInflight()));
         MqttClient c = new MqttClient(endpoint.clientOptions(clientId, AckMode.MANUAL, window));
+        ClientMeters m = MqttBridgeMetrics.forProducer(this, clientId);
+        meters = m;
+        c.messageTimings(m);
+        c.addConnectionListener(new ConnectionListener() {
+            private String lostReason;
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                lostReason = ReconnectReasons.of(cause);
+            }
+
+            @Override
+            public void connected(ConnectResult result, boolean reconnect) {
+                if (reconnect) {
+                    m.reconnected(lostReason != null ? lostReason : ReconnectReasons.ALL.get(0));
+                    lostReason = null;
+                }
+            }
+        });
         long timeoutMillis = Math.max(1, config.getConnectionTimeout()) * 1000L + 5000L;
         try {
             c.connect().get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -101,6 +126,8 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
                 Thread.currentThread().interrupt();
             }
             c.close();
+            m.close();
+            meters = ClientMeters.NONE;
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new MqttBridgeException("Producer of mqtt-bridge:" + endpoint.getTopics() + " (client " + clientId
                     + ") could not connect to " + config.getBrokerUrl() + ": " + cause.getMessage(), cause);
@@ -131,6 +158,8 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
         if (c != null) {
             c.close();
         }
+        meters.close();
+        meters = ClientMeters.NONE;
         synchronized (this) {
             replySubscription = null;
         }
@@ -326,6 +355,11 @@ public class MqttBridgeProducer extends DefaultAsyncProducer {
     @ManagedAttribute(description = "Publishes that failed or were refused")
     public long getFailed() {
         return metric(ClientMetrics::publishFailed);
+    }
+
+    @ManagedAttribute(description = "Messages waiting for room in the in-flight window")
+    public int getPendingPublishes() {
+        return (int) metric(ClientMetrics::pendingPublishes);
     }
 
     @ManagedAttribute(description = "Requests (InOut) waiting for their reply")

@@ -98,6 +98,34 @@ class MqttBridgeScriptedBrokerTest {
         assertThat(broker.nextConnection().isV5()).isFalse();
     }
 
+    /** Readiness (issue 15): connected is not enough, the re-subscription after a session loss must be granted. */
+    @Test
+    void healthIsDownWhileTheResubscriptionAfterASessionLossWaitsForItsSuback() throws Exception {
+        broker.answerSubscribe = n -> n == 0;
+        CamelContext context = startContext(uri("&qos=1"));
+        MqttBridgeConsumer consumer = consumer(context);
+        HealthCheck check = consumer.getHealthCheck();
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(consumer.isSubscribed()).isTrue();
+
+        // the connection drops; the broker answers the reconnect with session present = 0 and holds the SUBACK
+        broker.nextConnection().drop();
+        ScriptedBroker.Connection second = broker.nextConnection();
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.subscribes.size() == 1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(consumer.getConnectionState()).isEqualTo("CONNECTED");
+            HealthCheck.Result r = check.call();
+            assertThat(r.getState()).isEqualTo(HealthCheck.State.DOWN);
+            assertThat(r.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("SUBACK"));
+        });
+        assertThat(consumer.isSubscribed()).isFalse();
+
+        second.releaseSubacks();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP));
+        assertThat(consumer.isSubscribed()).isTrue();
+    }
+
     @Test
     void healthIsDownWithTheReasonWhenResubscribingAfterASessionLossIsRefused() throws Exception {
         broker.autoConnack = false;

@@ -54,6 +54,8 @@ final class ScriptedBroker implements AutoCloseable {
     volatile SubackPolicy subackCode = (n, qos) -> qos;
     /** Answer CONNECT at once with this session-present flag (null: the test answers it). */
     volatile Boolean autoConnack = Boolean.FALSE;
+    /** Whether the n-th SUBSCRIBE (0-based, over all connections) is answered at once; else held until released. */
+    volatile java.util.function.IntPredicate answerSubscribe = n -> true;
     private int subscribes;
 
     interface SubackPolicy {
@@ -131,11 +133,16 @@ final class ScriptedBroker implements AutoCloseable {
                 int n = nextSubscribeNumber();
                 int[] codes = sub.payload().topicSubscriptions().stream()
                         .mapToInt(t -> subackCode.code(n, t.qualityOfService().value())).toArray();
-                ctx.writeAndFlush(new MqttSubAckMessage(
+                MqttSubAckMessage suback = new MqttSubAckMessage(
                         new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                         new MqttMessageIdAndPropertiesVariableHeader(sub.variableHeader().messageId(),
                                 MqttProperties.NO_PROPERTIES),
-                        new MqttSubAckPayload(codes)));
+                        new MqttSubAckPayload(codes));
+                if (answerSubscribe.test(n)) {
+                    ctx.writeAndFlush(suback);
+                } else {
+                    connection.heldSubacks.add(suback);
+                }
                 connection.subscribes.add(sub);
                 return;
             }
@@ -162,6 +169,8 @@ final class ScriptedBroker implements AutoCloseable {
         /** What the client sent apart from CONNECT, SUBSCRIBE and PINGREQ. */
         final BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
         final List<MqttSubscribeMessage> subscribes = new CopyOnWriteArrayList<>();
+        /** SUBACKs not sent yet (see answerSubscribe). */
+        final List<MqttSubAckMessage> heldSubacks = new CopyOnWriteArrayList<>();
         volatile MqttConnectMessage connect;
         final java.util.concurrent.CountDownLatch connectReceived = new java.util.concurrent.CountDownLatch(1);
         volatile boolean closed;
@@ -218,6 +227,14 @@ final class ScriptedBroker implements AutoCloseable {
 
         void send(MqttMessage message) {
             channel.writeAndFlush(message).syncUninterruptibly();
+        }
+
+        /** Sends the SUBACKs held back so far. */
+        void releaseSubacks() {
+            for (MqttSubAckMessage suback : heldSubacks) {
+                heldSubacks.remove(suback);
+                send(suback);
+            }
         }
 
         void drop() {

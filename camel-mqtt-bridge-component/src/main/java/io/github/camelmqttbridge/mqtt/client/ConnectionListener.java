@@ -25,6 +25,10 @@ public interface ConnectionListener {
     default void sessionLost() {
     }
 
+    /** After the broker lost our session, these subscriptions were made again (all granted). */
+    default void resubscribed(SubscribeResult result) {
+    }
+
     /** After the broker lost our session, re-making these subscriptions was refused. */
     default void subscriptionRefused(SubscribeResult result) {
     }

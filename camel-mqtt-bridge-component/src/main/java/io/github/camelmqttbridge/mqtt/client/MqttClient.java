@@ -15,6 +15,7 @@ import io.github.camelmqttbridge.mqtt.handler.SubscriptionFlow;
 import io.github.camelmqttbridge.mqtt.message.AckMode;
 import io.github.camelmqttbridge.mqtt.message.ConnectResult;
 import io.github.camelmqttbridge.mqtt.message.MessageListener;
+import io.github.camelmqttbridge.mqtt.message.MessageTimings;
 import io.github.camelmqttbridge.mqtt.message.MqttVersion;
 import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
 import io.github.camelmqttbridge.mqtt.message.PublishResult;
@@ -138,6 +139,7 @@ public final class MqttClient implements AutoCloseable {
         this.inbound = flows.inbound();
         this.outbound = flows.outbound();
         this.subscriptions.onResubscribeRefused(result -> listeners.forEach(l -> l.subscriptionRefused(result)));
+        this.subscriptions.onResubscribed(result -> listeners.forEach(l -> l.resubscribed(result)));
         this.reconnectPolicy = new ReconnectPolicy(new ReconnectBackoff(options.minReconnectDelay().toMillis(),
                 options.maxReconnectDelay().toMillis()), options.followServerReference());
         this.transport = MqttTransport.create(options);
@@ -149,6 +151,15 @@ public final class MqttClient implements AutoCloseable {
 
     public ClientMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Where this client reports how long acknowledgements and publish confirmations took (e.g. to a metrics
+     * library); {@link MessageTimings#NONE} by default. Called on the event loop: it must not block.
+     */
+    public void messageTimings(MessageTimings timings) {
+        inbound.messageTimings(timings);
+        outbound.messageTimings(timings);
     }
 
     public ConnectionState state() {

@@ -5,6 +5,7 @@ import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
 import io.github.camelmqttbridge.mqtt.error.MqttSessionStoreException;
 import io.github.camelmqttbridge.mqtt.message.AckMode;
 import io.github.camelmqttbridge.mqtt.message.MessageProperties;
+import io.github.camelmqttbridge.mqtt.message.MessageTimings;
 import io.github.camelmqttbridge.mqtt.session.SessionStore;
 import io.github.camelmqttbridge.mqtt.topic.InvalidTopicException;
 import io.github.camelmqttbridge.mqtt.topic.TopicNames;
@@ -77,7 +78,14 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
             connection.write(reply(MqttMessageType.PUBREC, packetId));
             return true;
         }
+
+        @Override
+        public void written(int qos, long arrivedNanos) {
+            timings.acknowledgementWritten(qos, System.nanoTime() - arrivedNanos);
+        }
     };
+    /** Told the acknowledgement latency of each QoS 1/2 message (metrics); event loop only. */
+    private volatile MessageTimings timings = MessageTimings.NONE;
     /** Messages no listener wanted yet (e.g. a persistent session's backlog before subscribe()). */
     private final ArrayDeque<InboundDelivery> unrouted = new ArrayDeque<>();
     /** Deliveries acknowledged on other threads, waiting for the event loop (see acknowledgedElsewhere). */
@@ -100,6 +108,11 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         this.receiveMaximum = receiveMaximum;
         this.topicAliasMaximum = topicAliasMaximum;
         this.strictFlowControl = strictFlowControl;
+    }
+
+    /** Where the acknowledgement latencies go (metrics); {@link MessageTimings#NONE} by default. */
+    public void messageTimings(MessageTimings timings) {
+        this.timings = timings == null ? MessageTimings.NONE : timings;
     }
 
     public void recoverAwaitingRelease(Set<Integer> packetIds) {
@@ -166,7 +179,7 @@ public final class InboundPublishFlow extends ChannelInboundHandlerAdapter {
         }
         InboundDelivery delivery = new InboundDelivery(this, topic, ByteBufUtil.getBytes(publish.payload()), qos,
                 publish.fixedHeader().isRetain(), publish.fixedHeader().isDup(), packetId, properties,
-                qos > 0 ? table.admit(packetId, qos) : null);
+                qos > 0 ? table.admit(packetId, qos, System.nanoTime()) : null);
         metrics.onReceived();
         held++;
         if (route.listeners().isEmpty()) {

@@ -56,6 +56,8 @@ final class InboundQosTable {
         private final int packetId;
         private final int qos;
         private Phase phase;
+        /** When the PUBLISH arrived (nanoTime), or {@link #UNTIMED}: for the acknowledgement latency. */
+        private long arrivedNanos = UNTIMED;
 
         private Entry(int packetId, int qos, Phase phase) {
             this.packetId = packetId;
@@ -81,9 +83,16 @@ final class InboundQosTable {
         }
     }
 
+    /** {@link Entry}'s arrival time when none was given. */
+    static final long UNTIMED = Long.MIN_VALUE;
+
     /** What draining the arrival order writes; implemented by the flow on the connection. */
     interface AckWriter {
         void puback(int packetId);
+
+        /** After PUBACK / PUBREC of an entry admitted with its arrival time was written. */
+        default void written(int qos, long arrivedNanos) {
+        }
 
         /**
          * Records the QoS 2 id in the session store and writes PUBREC.
@@ -114,10 +123,16 @@ final class InboundQosTable {
 
     /** A new QoS 1/2 PUBLISH handed to the application. The id must not be in the table. */
     Entry admit(int packetId, int qos) {
+        return admit(packetId, qos, UNTIMED);
+    }
+
+    /** As {@link #admit(int, int)}, remembering when the PUBLISH arrived (nanoTime) for {@link AckWriter#written}. */
+    Entry admit(int packetId, int qos, long arrivedNanos) {
         if (qos < 1 || qos > 2) {
             throw new IllegalArgumentException("only QoS 1 and 2 messages are owed an answer, was QoS " + qos);
         }
         Entry e = new Entry(packetId, qos, Phase.DELIVERED);
+        e.arrivedNanos = arrivedNanos;
         Entry previous = byPacketId.putIfAbsent(packetId, e);
         if (previous != null) {
             throw new IllegalStateException("packet id " + packetId + " is already in phase " + previous.phase);
@@ -207,6 +222,9 @@ final class InboundQosTable {
                 }
                 arrivalOrder.poll();
                 head.phase = Phase.AWAITING_PUBREL;
+            }
+            if (head.arrivedNanos != UNTIMED) {
+                writer.written(head.qos, head.arrivedNanos);
             }
             written++;
         }

@@ -4,6 +4,7 @@ import io.github.camelmqttbridge.mqtt.codec.PropertiesMapper;
 import io.github.camelmqttbridge.mqtt.error.MqttClientException;
 import io.github.camelmqttbridge.mqtt.error.MqttProtocolException;
 import io.github.camelmqttbridge.mqtt.error.MqttPublishRefusedException;
+import io.github.camelmqttbridge.mqtt.message.MessageTimings;
 import io.github.camelmqttbridge.mqtt.message.OutboundMessage;
 import io.github.camelmqttbridge.mqtt.message.PublishResult;
 import io.github.camelmqttbridge.mqtt.reason.PacketKind;
@@ -104,6 +105,8 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     private final Map<Integer, Entry> inflight = new LinkedHashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private LongSupplier nanoClock = System::nanoTime;
+    /** Told the confirmation latency of each QoS 1/2 publish (metrics); event loop only. */
+    private volatile MessageTimings timings = MessageTimings.NONE;
     private MqttConnection connection;
     private boolean sessionResumed;
     private int window;
@@ -133,6 +136,11 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
     }
 
     /** Messages recovered from the session store at start: resent on the first connection. */
+    /** Where the confirmation latencies go (metrics); {@link MessageTimings#NONE} by default. */
+    public void messageTimings(MessageTimings timings) {
+        this.timings = timings == null ? MessageTimings.NONE : timings;
+    }
+
     public void recover(StoredPublish stored) {
         packetIds.claim(stored.packetId());
         OutboundMessage message = new OutboundMessage(stored.topic(), stored.payload(), stored.qos(), stored.retain(),
@@ -457,10 +465,12 @@ public final class OutboundPublishFlow extends ChannelInboundHandlerAdapter {
                         connection.limits().serverUri(), entry.message.topic());
             }
             metrics.onPublishConfirmed();
+            timings.publishConfirmed(1, nanoClock.getAsLong() - entry.acceptedAtNanos);
             entry.future.complete(new PublishResult(packetId, 1, reasonCode,
                     reason + " (PUBACK to a QoS 2 PUBLISH: the broker downgraded it to QoS 1)"));
         } else {
             metrics.onPublishConfirmed();
+            timings.publishConfirmed(entry.message.qos(), nanoClock.getAsLong() - entry.acceptedAtNanos);
             entry.future.complete(new PublishResult(packetId, entry.message.qos(), reasonCode, reason));
         }
         drain();

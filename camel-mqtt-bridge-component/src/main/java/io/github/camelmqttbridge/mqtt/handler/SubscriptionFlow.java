@@ -177,6 +177,7 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
     private MqttConnection connection;
     private Runnable listenerAdded = () -> { };
     private Consumer<SubscribeResult> resubscribeRefused = r -> { };
+    private Consumer<SubscribeResult> resubscribed = r -> { };
 
     public SubscriptionFlow(PacketIdAllocator packetIds, SessionStore store) {
         this.packetIds = packetIds;
@@ -189,6 +190,11 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
 
     public void onResubscribeRefused(Consumer<SubscribeResult> callback) {
         this.resubscribeRefused = callback;
+    }
+
+    /** Told when a re-subscription after a session loss was granted in full (event loop). */
+    public void onResubscribed(Consumer<SubscribeResult> callback) {
+        this.resubscribed = callback;
     }
 
     /** Subscriptions the session store remembered: made again if the broker lost them, until the app subscribes. */
@@ -614,6 +620,8 @@ public final class SubscriptionFlow extends ChannelInboundHandlerAdapter {
                 MqttSubscribeRefusedException e = new MqttSubscribeRefusedException(result);
                 LOG.error("Re-subscribing after the broker lost our session failed: {}", e.getMessage());
                 resubscribeRefused.accept(result);
+            } else {
+                resubscribed.accept(result);
             }
         } else if (result.allGranted()) {
             request.subscribed.complete(result);

@@ -48,6 +48,41 @@ class InboundQosTableTest {
     private final Wire wire = new Wire();
 
     @Test
+    void reportsTheArrivalTimeOfEachTimedAckWhenItIsWrittenAndNoneForUntimedOrRefusedOnes() {
+        List<String> timed = new ArrayList<>();
+        InboundQosTable.AckWriter timing = new InboundQosTable.AckWriter() {
+            @Override
+            public void puback(int packetId) {
+                wire.puback(packetId);
+            }
+
+            @Override
+            public boolean pubrec(int packetId) {
+                return wire.pubrec(packetId);
+            }
+
+            @Override
+            public void written(int qos, long arrivedNanos) {
+                timed.add(qos + "@" + arrivedNanos);
+            }
+        };
+        InboundQosTable.Entry first = table.admit(1, 1, 1_000);
+        InboundQosTable.Entry second = table.admit(2, 2, 2_000);
+        InboundQosTable.Entry untimed = table.admit(3, 1); // e.g. an overlap copy acknowledged without delivery
+        InboundQosTable.Entry refused = table.admit(4, 2, 4_000);
+        wire.storeFailsFor.add(4);
+        table.acknowledged(second);
+        table.acknowledged(untimed);
+        table.acknowledged(refused);
+        assertThat(table.drain(timing)).isZero();
+        assertThat(timed).as("nothing written, nothing timed: acks leave in arrival order").isEmpty();
+        table.acknowledged(first);
+        assertThat(table.drain(timing)).isEqualTo(3);
+        assertThat(wire.take()).containsExactly("PUBACK:1", "PUBREC:2", "PUBACK:3");
+        assertThat(timed).containsExactly("1@1000", "2@2000");
+    }
+
+    @Test
     void qos1GoesFromDeliveredToAckedToDoneWithPuback() {
         InboundQosTable.Entry e = table.admit(10, 1);
         assertThat(e.phase()).isEqualTo(DELIVERED);

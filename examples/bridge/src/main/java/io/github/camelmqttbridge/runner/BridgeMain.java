@@ -32,6 +32,9 @@ public final class BridgeMain {
                                                  (classpath:routes/application.properties)
               --status-interval <seconds>        seconds between status lines (default 10, 0 = none)
               --shutdown-timeout <seconds>       on Ctrl-C, how long in-flight messages get to finish (default 30)
+              --management-port <port>           HTTP port of /observe/health and /observe/metrics (Prometheus);
+                                                 default 9876 (a free one when taken), 0 = none
+                                                 (same as camel.management.port=<port>)
               --tail-kafka <topic|regex>         print the records of a Kafka topic from the beginning until Ctrl-C,
                                                  and start no bridge (kafka.brokers; default: the embedded Kafka of
                                                  the last run with the same state folder, else 127.0.0.1:9092)
@@ -210,6 +213,8 @@ public final class BridgeMain {
                     case "--status-interval" -> interval = seconds(value(rest, ++i, arg), arg);
                     case "--shutdown-timeout" -> shutdownTimeout = seconds(value(rest, ++i, arg), arg);
                     case "--tail-kafka" -> tailKafka = value(rest, ++i, arg);
+                    case "--management-port" -> overrides.put(BridgeRunner.MANAGEMENT_PORT,
+                            Integer.toString(port(value(rest, ++i, arg), arg)));
                     default -> {
                         int eq = arg.indexOf('=');
                         if (arg.startsWith("-") || eq <= 0) {
@@ -221,6 +226,18 @@ public final class BridgeMain {
             }
             return new BridgeOptions(help, routes, properties, interval, stacktrace, overrides, shutdownTimeout,
                     tailKafka);
+        }
+
+        private static int port(String value, String option) {
+            try {
+                int port = Integer.parseInt(value);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new IllegalArgumentException(option + " " + value + ": not a port number (0-65535)");
         }
 
         private static int seconds(String value, String option) {

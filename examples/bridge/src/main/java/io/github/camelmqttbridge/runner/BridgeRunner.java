@@ -30,6 +30,9 @@ public final class BridgeRunner implements AutoCloseable {
 
     static final String DEFAULT_ROUTES = "classpath:routes/mqtt-to-kafka.yaml,classpath:routes/mqtt-to-file.yaml";
     static final String DEFAULTS = "classpath:routes/application.properties";
+    /** camel-main's management HTTP port: /observe/health and /observe/metrics (camel-observability-services). */
+    static final String MANAGEMENT_PORT = "camel.management.port";
+    static final int DEFAULT_MANAGEMENT_PORT = 9876;
     /** Names of the embedded brokers' ports in {@link EmbeddedData}'s memory of the last run. */
     static final String MQTT_PORT = "mqtt";
     static final String KAFKA_PORT = "kafka";
@@ -103,6 +106,16 @@ public final class BridgeRunner implements AutoCloseable {
             main.configure().withJmxEnabled(true);
             main.configure().withName("camel-mqtt-bridge");
             main.setPropertyPlaceholderLocations(locations);
+            // camel-observability-services turns the management server on; its port is ours to choose (camel-main's
+            // default, 8080, is every web application's); 0 switches it off here
+            String chosenPort = managementPort(options, user);
+            if (chosenPort == null) {
+                // the default port, or a free one when it is taken (another runner, another application)
+                int port = Ports.free(DEFAULT_MANAGEMENT_PORT) ? DEFAULT_MANAGEMENT_PORT : Ports.anyFree();
+                main.addInitialProperty(MANAGEMENT_PORT, Integer.toString(port));
+            } else if ("0".equals(chosenPort.trim())) {
+                main.addOverrideProperty("camel.management.enabled", "false");
+            }
             options.overrides().forEach(main::addOverrideProperty);
             main.addMainListener(EnvironmentProperties.installer());
             main.start();
@@ -114,6 +127,7 @@ public final class BridgeRunner implements AutoCloseable {
             }
             out.println("  state (MQTT sessions" + (data != null ? ", embedded brokers' data" : "") + "): "
                     + stateDir + "  [bridge.state.dir]");
+            printObserve(context, out);
             if (broker != null || kafka != null) {
                 printHowToTry(context, mqttUrl, kafkaBrokers, out);
             }
@@ -169,6 +183,24 @@ public final class BridgeRunner implements AutoCloseable {
             locations += ",file:" + options.properties().toAbsolutePath();
         }
         return locations;
+    }
+
+    /** The port the user chose (argument, -D, environment, properties file), or null for the default. */
+    private static String managementPort(BridgeMain.BridgeOptions options, Properties user) {
+        return configured(options, user, MANAGEMENT_PORT);
+    }
+
+    private static void printObserve(CamelContext context, PrintStream out) {
+        String enabled = context.getPropertiesComponent().resolveProperty("camel.management.enabled").orElse("false");
+        if (!Boolean.parseBoolean(enabled.trim())) {
+            return;
+        }
+        String port = context.getPropertiesComponent().resolveProperty(MANAGEMENT_PORT)
+                .orElse(Integer.toString(DEFAULT_MANAGEMENT_PORT)).trim();
+        String base = "http://127.0.0.1:" + port;
+        out.println("  health: " + base + "/observe/health (readiness: /observe/health/ready, UP when every mqtt-bridge"
+                + " consumer is connected and subscribed; liveness: /observe/health/live); metrics (Prometheus): " + base
+                + "/observe/metrics  [camel.management.port, --management-port]");
     }
 
     private static void printHowToTry(CamelContext context, String mqttUrl, String kafkaBrokers, PrintStream out) {
