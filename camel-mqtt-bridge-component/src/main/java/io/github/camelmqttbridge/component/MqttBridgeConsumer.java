@@ -20,6 +20,7 @@ import io.github.camelmqttbridge.mqtt.message.Subscription;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,7 +58,7 @@ public class MqttBridgeConsumer extends DefaultConsumer implements Suspendable {
     /** Connected with every filter subscribed (readiness); see {@link #isSubscribed()}. */
     private volatile boolean subscribed;
     /** Event loop only: filters re-subscribed after a session loss whose SUBACK has not come yet. */
-    private final java.util.Set<String> awaitingResubscribe = new HashSet<>();
+    private final Set<String> awaitingResubscribe = new HashSet<>();
     /** Event loop only: why the last connection ended (the reconnect counter's reason). */
     private String lostReason;
 
