@@ -70,7 +70,7 @@ class HotTopicFaultTest extends FaultTestSupport {
             Tally tally = new Tally(n, numbers);
             int overtaken = overtaken(numbers);
             boolean overshoot = bridge.countLines("exceeded our Receive Maximum") > 0;
-            Reliability.report(tally.summary("7-hot-topic-sigkill-x2", qos,
+            Reliability.report(tally.summary("9-hot-topic-sigkill-x2", qos,
                     recoveries.stream().filter(d -> d != null).max(Duration::compareTo).orElse(null),
                     String.format(Locale.ROOT, "topics=1 kills=%s outOfOrder=%d brokerExceededReceiveMaximum=%s "
                             + "recoveries=%s", points, overtaken, overshoot, recoveries.stream()
@@ -117,7 +117,7 @@ class HotTopicFaultTest extends FaultTestSupport {
             int overtaken = overtaken(numbers);
             long failures = bridge.countLines("stays unacknowledged and is redelivered");
             long paused = bridge.countLines("later messages of its ordering key wait for it");
-            Reliability.report(tally.summary("8-hot-topic-kafka-fails", qos, recovery, String.format(Locale.ROOT,
+            Reliability.report(tally.summary("10-hot-topic-kafka-fails", qos, recovery, String.format(Locale.ROOT,
                     "topics=1 outage=%ds deliveryTimeout=3s failedExchanges=%d outOfOrder=%d", outage.toSeconds(),
                     failures, overtaken)));
             assertThat(failures).as("exchanges that failed while Kafka was down; bridge log:\n%s", bridge.tail(30))
