@@ -55,7 +55,7 @@ public final class DanteProxy implements AutoCloseable {
         run("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user);
         Thread deleteUser = new Thread(() -> deleteUser(user), "delete-" + user);
         Runtime.getRuntime().addShutdownHook(deleteUser);
-        Path directory = TempDirectories.create("danted-");
+        Path directory = TestDirectories.create("danted-");
         try {
             runWithInput(user + ":" + password + "\n", "chpasswd");
             int port = FreePorts.find();
@@ -86,7 +86,7 @@ public final class DanteProxy implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             deleteUser(user);
             removeHook(deleteUser);
-            TempDirectories.delete(directory);
+            TestDirectories.deleteRecursively(directory);
             if (e instanceof IOException io) {
                 throw new UncheckedIOException(io);
             }
@@ -126,7 +126,7 @@ public final class DanteProxy implements AutoCloseable {
         } finally {
             deleteUser(user);
             removeHook(deleteUserOnExit);
-            TempDirectories.delete(directory);
+            TestDirectories.deleteRecursively(directory);
         }
     }
 

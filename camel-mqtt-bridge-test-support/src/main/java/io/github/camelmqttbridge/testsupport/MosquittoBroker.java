@@ -5,11 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A Mosquitto broker run as a child process on a free 127.0.0.1 port with a configuration generated into a
@@ -180,7 +178,7 @@ public final class MosquittoBroker implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        deleteRecursively(directory);
+        TestDirectories.deleteRecursively(directory);
     }
 
     private void launch() {
@@ -200,17 +198,6 @@ public final class MosquittoBroker implements AutoCloseable {
     private String configAndLogTail() {
         return "\n--- " + configFile + " ---\n" + ChildProcess.tail(configFile, 100)
                 + "\n--- last lines of " + logFile() + " ---\n" + logTail(LOG_LINES_IN_ERRORS);
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete " + root, e);
-        }
     }
 
     /** What the builder collected; read by {@link MosquittoConfigWriter}. */

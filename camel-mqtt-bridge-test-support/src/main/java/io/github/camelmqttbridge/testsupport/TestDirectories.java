@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Temporary directories of the brokers the tests start. */
+/** Temporary directories of the brokers and proxies the tests start. */
 final class TestDirectories {
 
     private TestDirectories() {

@@ -44,7 +44,7 @@ public final class TinyProxy implements AutoCloseable {
     public static TinyProxy start(String user, String password) {
         Path binary = ExecutableLocator.find("tinyproxy", Path.of("/usr/bin/tinyproxy")).orElseThrow(
                 () -> new IllegalStateException("'tinyproxy' not found at /usr/bin/tinyproxy nor on PATH; " + INSTALL_HINT));
-        Path directory = TempDirectories.create("tinyproxy-");
+        Path directory = TestDirectories.create("tinyproxy-");
         int port = FreePorts.find();
         List<String> conf = new ArrayList<>(List.of(
                 "Port " + port,
@@ -92,6 +92,6 @@ public final class TinyProxy implements AutoCloseable {
     @Override
     public void close() {
         process.stop(Duration.ofSeconds(10));
-        TempDirectories.delete(directory);
+        TestDirectories.deleteRecursively(directory);
     }
 }

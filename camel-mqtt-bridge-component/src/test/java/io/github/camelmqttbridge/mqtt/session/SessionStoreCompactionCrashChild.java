@@ -25,7 +25,7 @@ public final class SessionStoreCompactionCrashChild {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
-        exitWhenTheParentIsGone();
+        SessionStoreCrashChild.exitWhenTheParentIsGone();
         FileSessionStore store = new FileSessionStore(Path.of(args[0]), SyncPolicy.NEVER, COMPACTION_THRESHOLD);
         store.open(args[1]);
         out.println("OPEN");
@@ -47,21 +47,5 @@ public final class SessionStoreCompactionCrashChild {
             out.flush();
         }
         Thread.currentThread().join();
-    }
-
-    /** The test JVM holds our stdin open; if it dies without killing us, its end closes and we stop too. */
-    private static void exitWhenTheParentIsGone() {
-        Thread watcher = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // nothing is sent: wait for the end of the stream
-                }
-            } catch (IOException e) {
-                // the parent is gone all the same
-            }
-            Runtime.getRuntime().halt(3);
-        }, "parent-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
     }
 }

@@ -36,7 +36,7 @@ public final class SessionStoreCrashChild {
     }
 
     /** The test JVM holds our stdin open; if it dies without killing us, its end closes and we stop too. */
-    private static void exitWhenTheParentIsGone() {
+    static void exitWhenTheParentIsGone() {
         Thread watcher = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {

@@ -77,7 +77,8 @@ class GracefulShutdownTest {
         }
     }
 
-    private static List<Integer> numbers(Path file) throws Exception {
+    /** The numbers {@code "n":<int>} of the JSON lines the bridge wrote to {@code file}, in file order. */
+    static List<Integer> numbers(Path file) throws Exception {
         if (!Files.exists(file)) {
             return List.of();
         }

@@ -35,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RestartTest {
 
-    private static final Pattern N = Pattern.compile("\"n\":(\\d+)");
     private static final Pattern MQTT_URL = Pattern.compile("embedded MQTT 5 broker \\(HiveMQ CE\\) at (tcp://\\S+?),");
     private static final Pattern KAFKA = Pattern.compile("embedded Kafka \\(KRaft, one node\\) at (\\S+?),");
     private static final int MESSAGES = 10;
@@ -68,9 +67,9 @@ class RestartTest {
             assertThat(readKafka(kafka, device, 1)).hasSize(1);
 
             ChildBridge.publish(mqttUrl, topic, IntStream.range(0, MESSAGES).mapToObj(i -> "{\"n\":" + i + "}").toList());
-            await().atMost(Duration.ofSeconds(60)).until(() -> numbers(file).size() >= 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> GracefulShutdownTest.numbers(file).size() >= 1);
             assertThat(bridge.terminate(Duration.ofSeconds(60))).as(bridge.output()).isZero();
-            firstRun = numbers(file).size();
+            firstRun = GracefulShutdownTest.numbers(file).size();
             assertThat(firstRun).as("messages written before the stop: the rest must be held by the broker")
                     .isLessThan(MESSAGES);
         }
@@ -80,12 +79,12 @@ class RestartTest {
             String output = bridge.output();
             assertThat(find(MQTT_URL, output)).as("the embedded broker's port").isEqualTo(mqttUrl);
             try {
-                await().atMost(Duration.ofSeconds(120)).until(() -> new TreeSet<>(numbers(file)).size() == MESSAGES
+                await().atMost(Duration.ofSeconds(120)).until(() -> new TreeSet<>(GracefulShutdownTest.numbers(file)).size() == MESSAGES
                         || !bridge.process.isAlive());
             } catch (ConditionTimeoutException e) {
                 // the assertion below names what is missing
             }
-            Set<Integer> all = new TreeSet<>(numbers(file));
+            Set<Integer> all = new TreeSet<>(GracefulShutdownTest.numbers(file));
             assertThat(all).as(bridge.output()).containsExactlyElementsOf(IntStream.range(0, MESSAGES).boxed().toList());
             // the record of the first run is still in Kafka (at the port of this run: 9092 may have been taken)
             assertThat(readKafka(find(KAFKA, bridge.output()), device, 1)).hasSize(1);
@@ -119,18 +118,5 @@ class RestartTest {
             }
         }
         return found;
-    }
-
-    private static List<Integer> numbers(Path file) throws Exception {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        return Files.readAllLines(file).stream().map(line -> {
-            Matcher m = N.matcher(line);
-            if (!m.find()) {
-                throw new AssertionError("not a complete record: " + line);
-            }
-            return Integer.parseInt(m.group(1));
-        }).toList();
     }
 }
