@@ -62,7 +62,7 @@ final class MqttBridgeMessages {
     static void userPropertiesToHeaders(Map<String, Object> userProperties, Message in, HeaderFilterStrategy strategy) {
         Exchange exchange = in.getExchange();
         userProperties.forEach((name, value) -> {
-            if (MqttBridgeHeaderFilterStrategy.isCamelNamespace(name) || W3cTraceContext.isTraceContextName(name)
+            if (neverMapped(name)
                     || (strategy != null && strategy.applyFilterToExternalHeaders(name, value, exchange))) {
                 return;
             }
@@ -70,6 +70,14 @@ final class MqttBridgeMessages {
                 in.setHeader(name, value);
             }
         });
+    }
+
+    /**
+     * Names the generic mapping never carries in either direction, whatever the strategy: Camel's namespace, and the
+     * W3C trace context, which only {@link TraceContextPolicy} maps (checked).
+     */
+    private static boolean neverMapped(String name) {
+        return MqttBridgeHeaderFilterStrategy.isCamelNamespace(name) || W3cTraceContext.isTraceContextName(name);
     }
 
     /** Ordered map; a key that repeats maps to a List of its values. */
@@ -163,8 +171,7 @@ final class MqttBridgeMessages {
         for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
             String name = header.getKey();
             Object value = header.getValue();
-            if (!isPlainValue(value) || MqttBridgeHeaderFilterStrategy.isCamelNamespace(name)
-                    || W3cTraceContext.isTraceContextName(name)
+            if (!isPlainValue(value) || neverMapped(name)
                     || (strategy != null && strategy.applyFilterToCamelHeaders(name, value, exchange))
                     || containsKeyFolded(explicit, name)) {
                 continue;
